@@ -1,0 +1,79 @@
+using System.Text.Json;
+using IdempotentConsumer.Keys;
+
+namespace IdempotentConsumer;
+
+/// <summary>
+/// Settings of one idempotent consumer. Bindable from configuration (section <c>Idempotency</c> by
+/// convention); the delegate-valued members are set in code.
+/// </summary>
+public sealed class IdempotencyOptions
+{
+    /// <summary>The configuration section name used by <c>AddIdempotency(configuration)</c>.</summary>
+    public const string SectionName = "Idempotency";
+
+    /// <summary>
+    /// The stable name of this consumer, prepended verbatim to every key (<c>{KeyPrefix}#{hash}</c>).
+    /// Set it once; it must not change when code is renamed, or duplicates across a deploy run again.
+    /// </summary>
+    public string KeyPrefix { get; set; } = "default";
+
+    /// <summary>How long a completed record deduplicates. Default: 1 hour.</summary>
+    public TimeSpan RecordExpiry { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The in-progress lease used when the adapter supplies none (Lambda supplies the remaining time,
+    /// the worker the visibility timeout). Default: 5 minutes.
+    /// </summary>
+    public TimeSpan InProgressLease { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// JMESPath expression selecting the key from the JSON payload (e.g. <c>orderId</c> or
+    /// <c>powertools_json(body).orderId</c>). Ignored when <see cref="KeySource"/> is set.
+    /// Null and no <see cref="KeySource"/>: the whole payload is the key.
+    /// </summary>
+    public string? KeyJmesPath { get; set; }
+
+    /// <summary>The key source in code (typed selector, JMESPath or whole payload); overrides <see cref="KeyJmesPath"/>.</summary>
+    public IdempotencyKeySource? KeySource { get; set; }
+
+    /// <summary>JMESPath expression selecting the part of the payload whose hash is validated on replay. Null: no validation.</summary>
+    public string? PayloadValidationJmesPath { get; set; }
+
+    /// <summary>The payload-validation source in code; overrides <see cref="PayloadValidationJmesPath"/>.</summary>
+    public IdempotencyKeySource? PayloadValidationSource { get; set; }
+
+    /// <summary>
+    /// When the key source finds no key: true → <see cref="Exceptions.IdempotencyKeyMissingException"/>;
+    /// false (default, as Powertools) → the handler runs unguarded and the store is not called.
+    /// A missing key is never hashed into a shared record.
+    /// </summary>
+    public bool ThrowOnMissingKey { get; set; }
+
+    /// <summary>Keep COMPLETED records in a local LRU cache (never IN_PROGRESS ones). Default: off.</summary>
+    public bool UseLocalCache { get; set; }
+
+    /// <summary>Capacity of the local cache. Default: 256.</summary>
+    public int LocalCacheMaxItems { get; set; } = 256;
+
+    /// <summary>The hash algorithm for keys and payload validation. Default: SHA-256.</summary>
+    public IdempotencyHashAlgorithm HashAlgorithm { get; set; } = IdempotencyHashAlgorithm.Sha256;
+
+    /// <summary>
+    /// Turns idempotency off (the handler always runs, no store call). Also forced on by the environment
+    /// variables <c>IDEMPOTENCY_DISABLED</c> or <c>POWERTOOLS_IDEMPOTENCY_DISABLED</c> set to a true value.
+    /// </summary>
+    public bool Disabled { get; set; }
+
+    /// <summary>How many times a begin that lost to a record that then vanished is tried in all. Default: 3.</summary>
+    public int MaxInconsistentStateAttempts { get; set; } = 3;
+
+    /// <summary>Serializer options for stored responses and for serializing typed payloads for JMESPath. Set a source-generated resolver for AOT.</summary>
+    public JsonSerializerOptions SerializerOptions { get; set; } = JsonSerializerOptions.Web;
+
+    /// <summary>
+    /// Runs on replays only (never on a first execution): receives the deserialized stored response and
+    /// the record, returns the response to hand back (e.g. to add a header saying it is a replay).
+    /// </summary>
+    public Func<object?, Records.IdempotencyRecord, object?>? ResponseHook { get; set; }
+}

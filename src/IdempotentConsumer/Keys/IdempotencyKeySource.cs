@@ -1,0 +1,30 @@
+namespace IdempotentConsumer.Keys;
+
+/// <summary>
+/// Where the idempotency key (or the validated part of the payload) comes from: a typed selector, a
+/// JMESPath expression over the JSON payload, or the whole payload.
+/// </summary>
+public abstract class IdempotencyKeySource
+{
+    /// <summary>The whole payload is the key material.</summary>
+    public static IdempotencyKeySource WholePayload { get; } = new WholePayloadKeySource();
+
+    /// <summary>
+    /// A JMESPath expression over the JSON payload. <c>powertools_json(field)</c> parses a field that holds
+    /// JSON as a string (e.g. <c>powertools_json(body).orderId</c> on an SQS record).
+    /// </summary>
+    /// <exception cref="Exceptions.IdempotencyConfigurationException">The expression does not parse.</exception>
+    public static IdempotencyKeySource FromJmesPath(string expression) => new JmesPathKeySource(expression);
+
+    /// <summary>
+    /// A typed selector. Returning null or an empty string means "no key". A string is used as is;
+    /// any other value (numbers, booleans, objects, tuples) is serialized to canonical JSON.
+    /// </summary>
+    public static IdempotencyKeySource From<TPayload>(Func<TPayload, object?> selector) => new SelectorKeySource<TPayload>(selector);
+
+    /// <summary>
+    /// Extracts the key material in canonical form (JSON with object members sorted, or the selected string).
+    /// Returns false when the payload holds no key (null, missing field, empty string or empty collection).
+    /// </summary>
+    public abstract bool TryGetKeyMaterial(in IdempotencyPayload payload, out string material);
+}

@@ -1,0 +1,29 @@
+using System.Text.Json;
+
+namespace IdempotentConsumer.Keys;
+
+internal sealed class SelectorKeySource<TPayload>(Func<TPayload, object?> selector) : IdempotencyKeySource
+{
+    public override bool TryGetKeyMaterial(in IdempotencyPayload payload, out string material)
+    {
+        if (payload.Value is not TPayload typed)
+        {
+            throw new Exceptions.IdempotencyConfigurationException(
+                $"The key selector expects a payload of type {typeof(TPayload).Name} but got {payload.Value?.GetType().Name ?? "null"}.");
+        }
+
+        switch (selector(typed))
+        {
+            case null:
+                material = string.Empty;
+                return false;
+            case string s:
+                // A string key is hashed as the text itself: no JSON round trip on the hot path.
+                material = s;
+                return s.Length > 0;
+            case var other:
+                var json = JsonSerializer.SerializeToElement(other, other.GetType(), payload.SerializerOptions);
+                return CanonicalJson.TryCanonicalize(json, out material);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+using System.Collections.Concurrent;
+using IdempotentConsumer.Exceptions;
+using IdempotentConsumer.Records;
+
+namespace IdempotentConsumer.Stores;
+
+/// <summary>
+/// A thread-safe store held in process memory, with the same conditional semantics as the durable
+/// stores. For tests, single-process consumers and the demo; records do not survive a restart.
+/// </summary>
+public sealed class InMemoryIdempotencyStore : IIdempotencyStore
+{
+    private readonly ConcurrentDictionary<string, IdempotencyRecord> _records = new(StringComparer.Ordinal);
+
+    /// <summary>The number of records currently held (expired ones included until overwritten).</summary>
+    public int Count => _records.Count;
+
+    /// <inheritdoc />
+    public ValueTask<BeginResult> TryBeginAsync(BeginRequest request, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var candidate = new IdempotencyRecord
+        {
+            Key = request.Key,
+            Status = IdempotencyRecordStatus.InProgress,
+            ExpiresAt = request.ExpiresAt,
+            InProgressExpiresAt = request.InProgressExpiresAt,
+            PayloadHash = request.PayloadHash,
+            OwnerToken = request.OwnerToken,
+        };
+
+        while (true)
+        {
+            if (_records.TryAdd(request.Key, candidate))
+            {
+                return ValueTask.FromResult(BeginResult.Won());
+            }
+
+            if (!_records.TryGetValue(request.Key, out var existing))
+            {
+                continue; // removed between the two calls: try the add again
+            }
+
+            var takeable = existing.IsExpired(request.Now) || existing.IsLeaseExpired(request.Now);
+            if (!takeable)
+            {
+                return ValueTask.FromResult(BeginResult.Lost(existing));
+            }
+
+            // Compare-and-swap against the exact record we judged, so two contenders cannot both take it over.
+            if (_records.TryUpdate(request.Key, candidate, existing))
+            {
+                return ValueTask.FromResult(BeginResult.Won());
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask CompleteAsync(CompleteRequest request, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var current = GetOwned(request.Key, request.OwnerToken, "complete");
+        var completed = current with
+        {
+            Status = IdempotencyRecordStatus.Completed,
+            ExpiresAt = request.ExpiresAt,
+            InProgressExpiresAt = null,
+            ResponseData = request.ResponseData,
+            PayloadHash = request.PayloadHash ?? current.PayloadHash,
+        };
+        if (!_records.TryUpdate(request.Key, completed, current))
+        {
+            throw StaleOwner(request.Key, "complete");
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask ReleaseAsync(string key, string ownerToken, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var current = GetOwned(key, ownerToken, "release");
+        if (!_records.TryRemove(new KeyValuePair<string, IdempotencyRecord>(key, current)))
+        {
+            throw StaleOwner(key, "release");
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask ExtendLeaseAsync(string key, string ownerToken, DateTimeOffset inProgressExpiresAt, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var current = GetOwned(key, ownerToken, "extend the lease of");
+        if (current.Status != IdempotencyRecordStatus.InProgress
+            || !_records.TryUpdate(key, current with { InProgressExpiresAt = inProgressExpiresAt }, current))
+        {
+            throw StaleOwner(key, "extend the lease of");
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IdempotencyRecord?> GetAsync(string key, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(_records.TryGetValue(key, out var record) ? record : null);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyDictionary<string, IdempotencyRecord>> GetManyAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var found = new Dictionary<string, IdempotencyRecord>(keys.Count, StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            if (_records.TryGetValue(key, out var record))
+            {
+                found[key] = record;
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyDictionary<string, IdempotencyRecord>>(found);
+    }
+
+    /// <summary>Removes every record (for tests).</summary>
+    public void Clear() => _records.Clear();
+
+    private IdempotencyRecord GetOwned(string key, string ownerToken, string operation)
+    {
+        if (_records.TryGetValue(key, out var current) && string.Equals(current.OwnerToken, ownerToken, StringComparison.Ordinal))
+        {
+            return current;
+        }
+
+        throw StaleOwner(key, operation);
+    }
+
+    private static IdempotencyStaleOwnerException StaleOwner(string key, string operation) =>
+        new($"Cannot {operation} idempotency record '{key}': this attempt no longer owns it (its lease lapsed and another attempt took it over, or it was removed).");
+}
