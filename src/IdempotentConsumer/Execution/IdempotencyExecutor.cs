@@ -1,0 +1,344 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using BitFaster.Caching.Lru;
+using IdempotentConsumer.Exceptions;
+using IdempotentConsumer.Records;
+using IdempotentConsumer.Stores;
+using IdempotentConsumer.Telemetry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace IdempotentConsumer.Execution;
+
+/// <summary>
+/// Makes any function idempotent per key: the state machine of docs/semantics.md. One executor serves one
+/// consumer (one key prefix); it is thread-safe and meant to be shared.
+/// </summary>
+public sealed partial class IdempotencyExecutor
+{
+    private readonly IIdempotencyStore _store;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly IdempotencyKeyFactory _keys;
+    private readonly ConcurrentLru<string, IdempotencyRecord>? _cache;
+    private readonly bool _disabled;
+
+    /// <summary>Creates an executor over a store.</summary>
+    /// <exception cref="IdempotencyConfigurationException">The options are invalid.</exception>
+    public IdempotencyExecutor(IIdempotencyStore store, IdempotencyOptions options, TimeProvider? timeProvider = null, ILogger<IdempotencyExecutor>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
+        _store = store;
+        Options = options;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _keys = new IdempotencyKeyFactory(options);
+        _cache = options.UseLocalCache ? new ConcurrentLru<string, IdempotencyRecord>(options.LocalCacheMaxItems) : null;
+        _disabled = options.Disabled || IdempotencyKillSwitch.IsSetInEnvironment();
+    }
+
+    /// <summary>The options this executor was built with.</summary>
+    public IdempotencyOptions Options { get; }
+
+    /// <summary>The store holding the records.</summary>
+    public IIdempotencyStore Store => _store;
+
+    /// <summary>True when idempotency is off (options or environment kill switch): handlers always run, the store is never called.</summary>
+    public bool IsDisabled => _disabled;
+
+    /// <summary>
+    /// Computes the full key the executor would use for a payload, or returns false when the payload has none.
+    /// Adapters use it for batch pre-checks with <see cref="IIdempotencyStore.GetManyAsync"/>.
+    /// </summary>
+    public bool TryGetKey<TPayload>(in IdempotencyInvocation<TPayload> invocation, out string key) => _keys.TryCreateKey(invocation, out key);
+
+    /// <summary>Runs <paramref name="handler"/> once per key: the equivalent of Powertools' idempotent function.</summary>
+    public async ValueTask<TResult> ExecuteAsync<TPayload, TResult>(TPayload payload, Func<TPayload, CancellationToken, ValueTask<TResult>> handler, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        var outcome = await ExecuteAsync(
+            new IdempotencyInvocation<TPayload>(payload),
+            handler,
+            static (call, ct) => call.State(call.Payload, ct),
+            cancellationToken).ConfigureAwait(false);
+        return outcome.Value;
+    }
+
+    /// <summary>
+    /// Runs a synchronous handler once per key. The handler runs inline; only the store calls are asynchronous.
+    /// </summary>
+    public async ValueTask<TResult> ExecuteAsync<TPayload, TResult>(TPayload payload, Func<TPayload, TResult> handler, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        var outcome = await ExecuteAsync(
+            new IdempotencyInvocation<TPayload>(payload),
+            handler,
+            static (call, _) => ValueTask.FromResult(call.State(call.Payload)),
+            cancellationToken).ConfigureAwait(false);
+        return outcome.Value;
+    }
+
+    /// <summary>
+    /// The full form: takes adapter-supplied lease and key material, passes caller state without a closure,
+    /// hands the lease to the handler, and reports whether the result was executed or replayed.
+    /// </summary>
+    /// <exception cref="IdempotencyAlreadyInProgressException">Another attempt holds the key's lease.</exception>
+    /// <exception cref="IdempotencyValidationException">The payload does not match the completed record's hash.</exception>
+    /// <exception cref="IdempotencyKeyMissingException">No key and <see cref="IdempotencyOptions.ThrowOnMissingKey"/> is set.</exception>
+    /// <exception cref="IdempotencyPersistenceException">The store failed.</exception>
+    /// <exception cref="IdempotencyInconsistentStateException">The begin kept losing to a record that was not there.</exception>
+    public async ValueTask<IdempotencyOutcome<TResult>> ExecuteAsync<TPayload, TState, TResult>(
+        IdempotencyInvocation<TPayload> invocation,
+        TState state,
+        Func<IdempotentCall<TPayload, TState>, CancellationToken, ValueTask<TResult>> handler,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        if (_disabled)
+        {
+            return await RunUnguardedAsync(invocation, state, handler, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!_keys.TryCreateKey(invocation, out var key))
+        {
+            if (Options.ThrowOnMissingKey)
+            {
+                throw new IdempotencyKeyMissingException($"No idempotency key found in the payload for consumer '{Options.KeyPrefix}', and a key is required.");
+            }
+
+            LogKeyMissing(_logger, Options.KeyPrefix);
+            return await RunUnguardedAsync(invocation, state, handler, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var activity = IdempotencyTelemetry.ActivitySource.StartActivity("idempotency.execute");
+        activity?.SetTag("idempotency.key", key);
+        var validationHash = _keys.CreateValidationHash(invocation);
+
+        if (_cache is not null && _cache.TryGet(key, out var cached))
+        {
+            if (!cached.IsExpired(_timeProvider.GetUtcNow()))
+            {
+                IdempotencyTelemetry.CacheHits.Add(1);
+                return Replay<TResult>(cached, validationHash, activity);
+            }
+
+            _cache.TryRemove(key);
+        }
+
+        var lease = invocation.LeaseDuration ?? Options.InProgressLease;
+        for (var attempt = 1; ; attempt++)
+        {
+            var now = _timeProvider.GetUtcNow();
+            var owner = OwnerToken.New();
+            var begin = await StoreCalls.BeginAsync(
+                _store,
+                new BeginRequest(key, owner, now, now + Options.RecordExpiry, now + lease, validationHash),
+                cancellationToken).ConfigureAwait(false);
+
+            if (begin.Acquired)
+            {
+                var heldLease = new IdempotencyLease(_store, _timeProvider, key, owner, now + lease);
+                return await RunGuardedAsync(invocation, state, handler, heldLease, validationHash, activity, cancellationToken).ConfigureAwait(false);
+            }
+
+            var existing = begin.Existing;
+            if (existing is not null && !existing.IsExpired(now) && !existing.IsLeaseExpired(now))
+            {
+                if (existing.Status == IdempotencyRecordStatus.Completed)
+                {
+                    _cache?.AddOrUpdate(key, existing);
+                    return Replay<TResult>(existing, validationHash, activity);
+                }
+
+                IdempotencyTelemetry.InProgressRejections.Add(1);
+                activity?.SetTag("idempotency.outcome", "in_progress");
+                throw new IdempotencyAlreadyInProgressException(
+                    $"Idempotency key '{key}' is already in progress (lease until {existing.InProgressExpiresAt:O}); try again later.");
+            }
+
+            // Lost the write yet found nothing that should block it: the record vanished or expired in between.
+            if (attempt >= Options.MaxInconsistentStateAttempts)
+            {
+                throw new IdempotencyInconsistentStateException(
+                    $"Idempotency key '{key}': the store refused the record {attempt} times but held no blocking record.");
+            }
+
+            LogInconsistentState(_logger, key, attempt);
+        }
+    }
+
+    private async ValueTask<IdempotencyOutcome<TResult>> RunGuardedAsync<TPayload, TState, TResult>(
+        IdempotencyInvocation<TPayload> invocation,
+        TState state,
+        Func<IdempotentCall<TPayload, TState>, CancellationToken, ValueTask<TResult>> handler,
+        IdempotencyLease lease,
+        string? validationHash,
+        Activity? activity,
+        CancellationToken cancellationToken)
+    {
+        TResult result;
+        try
+        {
+            result = await handler(new IdempotentCall<TPayload, TState>(invocation.Payload, state, lease), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception handlerError)
+        {
+            await ReleaseAfterFailureAsync(lease, handlerError).ConfigureAwait(false);
+            throw;
+        }
+
+        // From here on the side effect has happened: a cancelled caller must not leave the record IN_PROGRESS
+        // (which would let the next delivery run it again once the lease lapses), so completion ignores the token.
+        var responseData = SerializeResponse(result, lease.Key);
+        var expiresAt = _timeProvider.GetUtcNow() + Options.RecordExpiry;
+        await StoreCalls.CompleteAsync(
+            _store,
+            new CompleteRequest(lease.Key, lease.OwnerToken, expiresAt, responseData, validationHash),
+            CancellationToken.None).ConfigureAwait(false);
+
+        if (_cache is not null)
+        {
+            _cache.AddOrUpdate(lease.Key, new IdempotencyRecord
+            {
+                Key = lease.Key,
+                Status = IdempotencyRecordStatus.Completed,
+                ExpiresAt = expiresAt,
+                PayloadHash = validationHash,
+                ResponseData = responseData,
+                OwnerToken = lease.OwnerToken,
+            });
+        }
+
+        IdempotencyTelemetry.Executions.Add(1);
+        activity?.SetTag("idempotency.outcome", "executed");
+        return new IdempotencyOutcome<TResult>(result, IdempotencyOutcomeKind.Executed, lease.Key);
+    }
+
+    private async ValueTask ReleaseAfterFailureAsync(IdempotencyLease lease, Exception handlerError)
+    {
+        try
+        {
+            // The caller's token may be what cancelled the handler; the release must still happen.
+            await StoreCalls.ReleaseAsync(_store, lease.Key, lease.OwnerToken, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (IdempotencyException releaseError)
+        {
+            // The original failure matters more; the record stays IN_PROGRESS until its lease lapses.
+            LogReleaseFailed(_logger, releaseError, lease.Key, handlerError.GetType().Name);
+        }
+    }
+
+    private async ValueTask<IdempotencyOutcome<TResult>> RunUnguardedAsync<TPayload, TState, TResult>(
+        IdempotencyInvocation<TPayload> invocation,
+        TState state,
+        Func<IdempotentCall<TPayload, TState>, CancellationToken, ValueTask<TResult>> handler,
+        CancellationToken cancellationToken)
+    {
+        IdempotencyTelemetry.Unguarded.Add(1);
+        var result = await handler(new IdempotentCall<TPayload, TState>(invocation.Payload, state, null), cancellationToken).ConfigureAwait(false);
+        return new IdempotencyOutcome<TResult>(result, IdempotencyOutcomeKind.Unguarded, null);
+    }
+
+    private IdempotencyOutcome<TResult> Replay<TResult>(IdempotencyRecord record, string? validationHash, Activity? activity)
+    {
+        if (validationHash is not null && !string.Equals(validationHash, record.PayloadHash, StringComparison.Ordinal))
+        {
+            IdempotencyTelemetry.ValidationFailures.Add(1);
+            activity?.SetTag("idempotency.outcome", "validation_failed");
+            throw new IdempotencyValidationException(
+                $"Idempotency key '{record.Key}': the payload differs from the one that completed it (validation hash mismatch).");
+        }
+
+        var value = DeserializeResponse<TResult>(record);
+        if (Options.ResponseHook is { } hook)
+        {
+            value = (TResult)hook(value, record)!;
+        }
+
+        IdempotencyTelemetry.Replays.Add(1);
+        activity?.SetTag("idempotency.outcome", "replayed");
+        return new IdempotencyOutcome<TResult>(value, IdempotencyOutcomeKind.Replayed, record.Key);
+    }
+
+    private string? SerializeResponse<TResult>(TResult result, string key)
+    {
+        if (result is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Serialize(result, (JsonTypeInfo<TResult>)Options.SerializerOptions.GetTypeInfo(typeof(TResult)));
+        }
+        catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or JsonException)
+        {
+            // The side effect already ran, so the record is left IN_PROGRESS (released only by its lease):
+            // releasing it would let every redelivery repeat the side effect and fail the same way.
+            throw new IdempotencyConfigurationException(
+                $"Idempotency key '{key}': the handler's {typeof(TResult).Name} result cannot be serialized with IdempotencyOptions.SerializerOptions (add it to the JsonSerializerContext).", ex);
+        }
+    }
+
+    private TResult DeserializeResponse<TResult>(IdempotencyRecord record)
+    {
+        if (record.ResponseData is null)
+        {
+            return default!;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(record.ResponseData, (JsonTypeInfo<TResult>)Options.SerializerOptions.GetTypeInfo(typeof(TResult)))!;
+        }
+        catch (NotSupportedException ex)
+        {
+            throw new IdempotencyConfigurationException(
+                $"Idempotency key '{record.Key}': {typeof(TResult).Name} cannot be deserialized with IdempotencyOptions.SerializerOptions (add it to the JsonSerializerContext).", ex);
+        }
+        catch (JsonException ex)
+        {
+            throw new IdempotencyCorruptRecordException($"Idempotency key '{record.Key}': the stored response cannot be read as {typeof(TResult).Name}.", ex);
+        }
+    }
+
+    private static void Validate(IdempotencyOptions options)
+    {
+        if (options.RecordExpiry <= TimeSpan.Zero)
+        {
+            throw new IdempotencyConfigurationException("IdempotencyOptions.RecordExpiry must be positive.");
+        }
+
+        if (options.InProgressLease <= TimeSpan.Zero)
+        {
+            throw new IdempotencyConfigurationException("IdempotencyOptions.InProgressLease must be positive.");
+        }
+
+        if (options.UseLocalCache && options.LocalCacheMaxItems < 3)
+        {
+            throw new IdempotencyConfigurationException("IdempotencyOptions.LocalCacheMaxItems must be at least 3.");
+        }
+
+        if (options.SerializerOptions is null)
+        {
+            throw new IdempotencyConfigurationException("IdempotencyOptions.SerializerOptions must be set.");
+        }
+
+        if (options.MaxInconsistentStateAttempts < 1)
+        {
+            throw new IdempotencyConfigurationException("IdempotencyOptions.MaxInconsistentStateAttempts must be at least 1.");
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "No idempotency key in the payload for consumer {KeyPrefix}; running the handler without idempotency.")]
+    private static partial void LogKeyMissing(ILogger logger, string keyPrefix);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Idempotency key {Key}: begin lost to a record that is not there (attempt {Attempt}); retrying.")]
+    private static partial void LogInconsistentState(ILogger logger, string key, int attempt);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Idempotency key {Key}: releasing the record after a {HandlerError} failed; it stays in progress until its lease lapses.")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception, string key, string handlerError);
+}

@@ -1,0 +1,62 @@
+using IdempotentConsumer.Keys;
+
+namespace IdempotentConsumer.Execution;
+
+/// <summary>Turns a payload into the full key (<c>{prefix}#{hash}</c>) and the validation hash.</summary>
+internal sealed class IdempotencyKeyFactory
+{
+    private readonly IdempotencyOptions _options;
+    private readonly IdempotencyKeySource _keySource;
+    private readonly IdempotencyKeySource? _validationSource;
+    private readonly string _prefix;
+
+    public IdempotencyKeyFactory(IdempotencyOptions options)
+    {
+        _options = options;
+        if (string.IsNullOrWhiteSpace(options.KeyPrefix))
+        {
+            throw new Exceptions.IdempotencyConfigurationException("IdempotencyOptions.KeyPrefix must be a stable, non-empty consumer name.");
+        }
+
+        _prefix = options.KeyPrefix + "#";
+        _keySource = options.KeySource
+            ?? (options.KeyJmesPath is { Length: > 0 } path ? IdempotencyKeySource.FromJmesPath(path) : IdempotencyKeySource.WholePayload);
+        _validationSource = options.PayloadValidationSource
+            ?? (options.PayloadValidationJmesPath is { Length: > 0 } validation ? IdempotencyKeySource.FromJmesPath(validation) : null);
+    }
+
+    public bool ValidatesPayload => _validationSource is not null;
+
+    public bool TryCreateKey<TPayload>(in IdempotencyInvocation<TPayload> invocation, out string key)
+    {
+        if (invocation.KeyMaterial is { } material)
+        {
+            if (material.Length == 0)
+            {
+                key = string.Empty;
+                return false;
+            }
+
+            key = IdempotencyHasher.HashWithPrefix(_prefix, material, _options.HashAlgorithm);
+            return true;
+        }
+
+        return _keySource.TryCreateKey(ToPayload(invocation), _prefix, _options.HashAlgorithm, out key);
+    }
+
+    public string? CreateValidationHash<TPayload>(in IdempotencyInvocation<TPayload> invocation)
+    {
+        if (_validationSource is null)
+        {
+            return null;
+        }
+
+        // No validated part in this payload hashes as empty, so a later payload that has one still mismatches.
+        return _validationSource.TryGetKeyMaterial(ToPayload(invocation), out var material)
+            ? IdempotencyHasher.Hash(material, _options.HashAlgorithm)
+            : IdempotencyHasher.Hash(string.Empty, _options.HashAlgorithm);
+    }
+
+    private IdempotencyPayload ToPayload<TPayload>(in IdempotencyInvocation<TPayload> invocation) =>
+        new(invocation.Payload, invocation.RawJson, _options.SerializerOptions);
+}
