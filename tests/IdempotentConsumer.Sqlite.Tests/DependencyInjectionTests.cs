@@ -1,3 +1,5 @@
+using IdempotentConsumer.DependencyInjection;
+using IdempotentConsumer.Sqlite.DependencyInjection;
 using IdempotentConsumer.Stores;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,6 +46,26 @@ public sealed class DependencyInjectionTests : IDisposable
 
         Assert.IsType<SqliteIdempotencyStore>(provider.GetRequiredService<IIdempotencyStore>());
         Assert.Single(services, descriptor => descriptor.ServiceType == typeof(IIdempotencyStore));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Given_the_core_registration_When_the_sqlite_store_is_added_before_or_after_it_Then_the_executor_gets_the_sqlite_store(bool sqliteFirst)
+    {
+        var services = new ServiceCollection();
+        if (sqliteFirst)
+        {
+            services.AddSqliteIdempotencyStore(_database.FilePath).AddIdempotency();
+        }
+        else
+        {
+            services.AddIdempotency().AddSqliteIdempotencyStore(_database.FilePath);
+        }
+
+        await using var provider = services.BuildServiceProvider();
+
+        Assert.IsType<SqliteIdempotencyStore>(provider.GetRequiredService<IIdempotencyStore>());
     }
 
     [Fact]

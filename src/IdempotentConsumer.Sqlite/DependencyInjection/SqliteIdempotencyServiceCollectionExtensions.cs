@@ -1,11 +1,11 @@
-using IdempotentConsumer.Sqlite;
 using IdempotentConsumer.Stores;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Microsoft.Extensions.DependencyInjection;
+namespace IdempotentConsumer.Sqlite.DependencyInjection;
 
 /// <summary>Registers <see cref="SqliteIdempotencyStore"/> as the application's <see cref="IIdempotencyStore"/>.</summary>
 public static class SqliteIdempotencyServiceCollectionExtensions
