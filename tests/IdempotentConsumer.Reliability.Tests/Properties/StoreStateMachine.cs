@@ -17,7 +17,8 @@ namespace IdempotentConsumer.Reliability.Tests.Properties;
 /// <item>no key ever holds two completed executions (by different attempts) within the first one's expiry.</item>
 /// </list>
 /// Where the contract leaves a choice (an owner whose lease lapsed but was not taken over may or may not
-/// still complete), the model accepts either and follows the store.
+/// still complete; a begin at the exact instant a record or lease expires), the model accepts either and
+/// follows the store.
 /// </summary>
 public static class StoreStateMachine
 {
@@ -68,12 +69,16 @@ public static class StoreStateMachine
                 {
                     var token = $"o{step.Owner}-{Guid.NewGuid():N}";
                     var current = model[step.Key];
-                    var takeable = current is null || current.ExpiresAt <= now || (current.Status == IdempotencyRecordStatus.InProgress && current.Lease <= now);
+                    // Past the instant: free. Before it: taken. At the very instant a store may answer either way
+                    // (the core reads "expired" as <=, a store condition may use <); both are safe.
+                    var inProgress = current?.Status == IdempotencyRecordStatus.InProgress;
+                    var mustWin = current is null || current.ExpiresAt < now || (inProgress && current.Lease < now);
+                    var mustLose = current is not null && current.ExpiresAt > now && !(inProgress && current.Lease <= now);
                     var request = new BeginRequest(key, token, now, now.AddSeconds(step.ExpirySeconds), now.AddSeconds(step.LeaseSeconds), null);
                     var result = await store.TryBeginAsync(request);
-                    if (result.Acquired != takeable)
+                    if ((result.Acquired && mustLose) || (!result.Acquired && mustWin))
                     {
-                        throw new PropertyViolation(Where($"begin {(result.Acquired ? "won" : "lost")}, but the model says it should have {(takeable ? "won" : "lost")} (record: {current?.ToString() ?? "none"})."));
+                        throw new PropertyViolation(Where($"begin {(result.Acquired ? "won" : "lost")}, but the model says it should have {(mustWin ? "won" : "lost")} (record: {current?.ToString() ?? "none"})."));
                     }
 
                     if (result.Acquired)
