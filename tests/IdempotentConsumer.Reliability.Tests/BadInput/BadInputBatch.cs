@@ -22,7 +22,12 @@ internal sealed class BadInputBatch<TMessage>
     private readonly MessagePipeline<TMessage> _pipeline;
     private readonly Func<TMessage, string> _orderIdOf;
 
-    public BadInputBatch(IIdempotencyStore store, IdempotencyKeySource keySource, Func<TMessage, string> orderIdOf, Action<IdempotencyOptions>? configure = null)
+    public BadInputBatch(
+        IIdempotencyStore store,
+        IdempotencyKeySource keySource,
+        Func<TMessage, string> orderIdOf,
+        Action<IdempotencyOptions>? configure = null,
+        Func<TMessage, object?>? response = null)
     {
         _store = store;
         _orderIdOf = orderIdOf;
@@ -31,7 +36,11 @@ internal sealed class BadInputBatch<TMessage>
         _executor = new IdempotencyExecutor(store, options);
         _pipeline = new MessagePipelineBuilder<TMessage>()
             .UseIdempotency(_executor)
-            .Build(async (message, context, ct) => await Shipping.ShipAsync(_orderIdOf(message), context.IdempotencyKey!, ct));
+            .Build(async context =>
+            {
+                await Shipping.ShipAsync(_orderIdOf(context.Message), context.IdempotencyKey!, context.CancellationToken);
+                return response?.Invoke(context.Message);
+            });
     }
 
     public ShippingApi Shipping { get; } = new();
@@ -64,14 +73,18 @@ internal sealed class BadInputBatch<TMessage>
         return bad;
     }
 
-    /// <summary>Asserts the bad message failed with exactly <paramref name="expected"/>, reported under its own id, and shipped nothing.</summary>
-    public void AssertFailedWith(MessageProcessingResult bad, Type expected)
+    /// <summary>
+    /// Asserts the bad message failed with exactly <paramref name="expected"/>, reported under its own id (so the
+    /// adapter leaves it on the queue), and, unless it failed only after its side effect, shipped nothing.
+    /// </summary>
+    public void AssertFailedWith(MessageProcessingResult bad, Type expected, bool failsAfterSideEffect = false)
     {
+        Assert.Equal("bad", bad.MessageId);
         Assert.Equal(MessageProcessingStatus.Failed, bad.Status);
         Assert.False(bad.IsSuccess);
         Assert.NotNull(bad.Error);
         Assert.True(expected == bad.Error!.GetType(), $"Expected {expected.Name}, got {bad.Error.GetType().Name}: {bad.Error.Message}");
-        Assert.Equal(GoodOrders, Shipping.Calls);
+        Assert.Equal(GoodOrders + (failsAfterSideEffect ? 1 : 0), Shipping.Calls);
     }
 
     private sealed class EmptyServices : IServiceProvider

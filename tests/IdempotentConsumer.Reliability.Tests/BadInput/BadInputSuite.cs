@@ -10,15 +10,30 @@ using Xunit;
 namespace IdempotentConsumer.Reliability.Tests.BadInput;
 
 /// <summary>
-/// Bad input through the message pipeline (what every adapter runs): each case must fail with a typed
-/// error, only that message fails, and every good message of the batch is processed once.
+/// Bad input through the message pipeline (what every adapter runs), on each store: each case must fail
+/// with a typed error, only that message fails, and every good message of the batch is processed once.
 /// </summary>
-public class PipelineBadInputTests
+public abstract class BadInputSuite : IAsyncLifetime
 {
     private const string LoneSurrogate = "\ud800";
 
-    /// <summary>The store the batch runs on; durable stores override it.</summary>
-    protected virtual IIdempotencyStore CreateStore() => new InMemoryIdempotencyStore();
+    /// <summary>The store the batch runs on, created before each test.</summary>
+    protected IIdempotencyStore Store { get; private set; } = null!;
+
+    /// <summary>Creates the store for one test.</summary>
+    protected abstract Task<IIdempotencyStore> CreateStoreAsync();
+
+    /// <inheritdoc />
+    public async Task InitializeAsync() => Store = await CreateStoreAsync();
+
+    /// <inheritdoc />
+    public virtual async Task DisposeAsync()
+    {
+        if (Store is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
+    }
 
     public static TheoryData<BadInputCase> TypedOrderCases() =>
     [
@@ -39,7 +54,7 @@ public class PipelineBadInputTests
     [MemberData(nameof(TypedOrderCases))]
     public async Task Given_a_bad_order_in_a_batch_When_the_pipeline_runs_Then_only_it_fails_with_a_typed_error_and_the_others_ship_once(BadInputCase bad)
     {
-        var batch = new BadInputBatch<Order>(CreateStore(), IdempotencyKeySource.From<Order>(o => o.OrderId), o => o.OrderId);
+        var batch = new BadInputBatch<Order>(Store, IdempotencyKeySource.From<Order>(o => o.OrderId), o => o.OrderId);
 
         var result = await batch.RunAsync(bad.Body);
 
@@ -49,7 +64,7 @@ public class PipelineBadInputTests
     [Fact]
     public async Task Given_a_raw_lone_surrogate_in_a_typed_order_When_the_pipeline_runs_Then_only_it_fails_with_a_typed_error()
     {
-        var batch = new BadInputBatch<Order>(CreateStore(), IdempotencyKeySource.From<Order>(o => o.OrderId), o => o.OrderId);
+        var batch = new BadInputBatch<Order>(Store, IdempotencyKeySource.From<Order>(o => o.OrderId), o => o.OrderId);
 
         var result = await batch.RunAsync($$"""{"orderId":"order-{{LoneSurrogate}}","userId":"u","productId":"p"}""");
 
@@ -70,7 +85,7 @@ public class PipelineBadInputTests
     [MemberData(nameof(JmesPathCases))]
     public async Task Given_a_bad_raw_body_keyed_by_JMESPath_When_the_pipeline_runs_Then_only_it_fails_with_a_typed_error(BadInputCase bad)
     {
-        var batch = new BadInputBatch<string>(CreateStore(), IdempotencyKeySource.FromJmesPath("orderId"), body => OrderIdOf(body));
+        var batch = new BadInputBatch<string>(Store, IdempotencyKeySource.FromJmesPath("orderId"), body => OrderIdOf(body));
 
         var result = await batch.RunAsync(bad.Body);
 
@@ -80,7 +95,7 @@ public class PipelineBadInputTests
     [Fact]
     public async Task Given_a_body_with_a_lone_surrogate_keyed_by_the_whole_payload_When_the_pipeline_runs_Then_it_fails_as_an_invalid_key_instead_of_colliding()
     {
-        var batch = new BadInputBatch<string>(CreateStore(), IdempotencyKeySource.WholePayload, body => OrderIdOf(body));
+        var batch = new BadInputBatch<string>(Store, IdempotencyKeySource.WholePayload, body => OrderIdOf(body));
 
         var result = await batch.RunAsync("order-" + LoneSurrogate);
 
@@ -90,7 +105,7 @@ public class PipelineBadInputTests
     [Fact]
     public async Task Given_a_key_field_of_100_000_characters_When_processed_twice_Then_it_is_hashed_to_a_short_key_and_ships_once()
     {
-        var store = CreateStore();
+        var store = Store;
         var batch = new BadInputBatch<Order>(store, IdempotencyKeySource.From<Order>(o => o.OrderId), o => o.OrderId);
         var hugeId = "huge-" + new string('x', 100_000);
         var body = System.Text.Json.JsonSerializer.Serialize(new Order(hugeId, "u", "p"), System.Text.Json.JsonSerializerOptions.Web);
@@ -107,7 +122,7 @@ public class PipelineBadInputTests
     [Fact]
     public async Task Given_a_completed_record_whose_stored_response_is_corrupt_When_its_duplicate_arrives_Then_only_it_fails_as_a_corrupt_record()
     {
-        var store = CreateStore();
+        var store = Store;
         var batch = new BadInputBatch<Order>(store, IdempotencyKeySource.From<Order>(o => o.OrderId), o => o.OrderId);
         var tampered = new Order("order-tampered", "u", "p");
         Assert.True(batch.Executor.TryGetKey(new IdempotencyInvocation<Order>(tampered), out var key));
