@@ -19,41 +19,43 @@ public sealed class InMemoryIdempotencyStore : IIdempotencyStore
     public ValueTask<BeginResult> TryBeginAsync(BeginRequest request, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var candidate = new IdempotencyRecord
-        {
-            Key = request.Key,
-            Status = IdempotencyRecordStatus.InProgress,
-            ExpiresAt = request.ExpiresAt,
-            InProgressExpiresAt = request.InProgressExpiresAt,
-            PayloadHash = request.PayloadHash,
-            OwnerToken = request.OwnerToken,
-        };
-
+        IdempotencyRecord? candidate = null;
         while (true)
         {
-            if (_records.TryAdd(request.Key, candidate))
+            // Judge the current record first: a duplicate (the hot path) then allocates nothing.
+            if (_records.TryGetValue(request.Key, out var existing))
             {
-                return ValueTask.FromResult(BeginResult.Won());
+                var takeable = existing.IsExpired(request.Now) || existing.IsLeaseExpired(request.Now);
+                if (!takeable)
+                {
+                    return ValueTask.FromResult(BeginResult.Lost(existing));
+                }
+
+                // Compare-and-swap against the exact record we judged, so two contenders cannot both take it over.
+                if (_records.TryUpdate(request.Key, candidate ??= NewInProgress(request), existing))
+                {
+                    return ValueTask.FromResult(BeginResult.Won());
+                }
+
+                continue;
             }
 
-            if (!_records.TryGetValue(request.Key, out var existing))
-            {
-                continue; // removed between the two calls: try the add again
-            }
-
-            var takeable = existing.IsExpired(request.Now) || existing.IsLeaseExpired(request.Now);
-            if (!takeable)
-            {
-                return ValueTask.FromResult(BeginResult.Lost(existing));
-            }
-
-            // Compare-and-swap against the exact record we judged, so two contenders cannot both take it over.
-            if (_records.TryUpdate(request.Key, candidate, existing))
+            if (_records.TryAdd(request.Key, candidate ??= NewInProgress(request)))
             {
                 return ValueTask.FromResult(BeginResult.Won());
             }
         }
     }
+
+    private static IdempotencyRecord NewInProgress(in BeginRequest request) => new()
+    {
+        Key = request.Key,
+        Status = IdempotencyRecordStatus.InProgress,
+        ExpiresAt = request.ExpiresAt,
+        InProgressExpiresAt = request.InProgressExpiresAt,
+        PayloadHash = request.PayloadHash,
+        OwnerToken = request.OwnerToken,
+    };
 
     /// <inheritdoc />
     public ValueTask CompleteAsync(CompleteRequest request, CancellationToken cancellationToken = default)
