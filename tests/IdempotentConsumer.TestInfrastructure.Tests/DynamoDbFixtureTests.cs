@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using IdempotentConsumer.TestInfrastructure.Fixtures;
+using IdempotentConsumer.TestInfrastructure.Instrumentation;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -23,7 +24,8 @@ public sealed class DynamoDbFixtureTests(ITestOutputHelper output)
 
     private static async Task AnswersAsync(DynamoDbEmulatorFixture fixture)
     {
-        using var client = fixture.CreateDynamoDbClient();
+        var counter = new AwsCallCounter();
+        using var client = fixture.CreateDynamoDbClient(counter.Attach);
         var table = $"fixture-{Guid.NewGuid():N}";
 
         var before = await client.ListTablesAsync(new ListTablesRequest());
@@ -43,5 +45,10 @@ public sealed class DynamoDbFixtureTests(ITestOutputHelper output)
         Assert.Contains(table, (await client.ListTablesAsync(new ListTablesRequest())).TableNames ?? []);
         Assert.NotNull(item.Item);
         Assert.Equal("hello", item.Item["v"].S);
+        Assert.Equal(2, counter["ListTables"]);
+        Assert.Equal(1, counter["CreateTable"]);
+        Assert.Equal(1, counter["PutItem"]);
+        Assert.Equal(1, counter["GetItem"]);
+        Assert.True(counter["DescribeTable"] >= 1);
     }
 }

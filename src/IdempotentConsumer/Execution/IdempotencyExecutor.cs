@@ -186,6 +186,8 @@ public sealed partial class IdempotencyExecutor
         }
         catch (Exception handlerError)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, handlerError.GetType().Name);
+            activity?.SetTag("idempotency.outcome", "released");
             await ReleaseAfterFailureAsync(lease, handlerError).ConfigureAwait(false);
             throw;
         }

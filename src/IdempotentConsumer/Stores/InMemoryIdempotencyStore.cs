@@ -10,9 +10,18 @@ namespace IdempotentConsumer.Stores;
 /// </summary>
 public sealed class InMemoryIdempotencyStore : IIdempotencyStore
 {
-    private readonly ConcurrentDictionary<string, IdempotencyRecord> _records = new(StringComparer.Ordinal);
+    private const int MinimumSweepInterval = 1024;
 
-    /// <summary>The number of records currently held (expired ones included until overwritten).</summary>
+    private readonly ConcurrentDictionary<string, IdempotencyRecord> _records = new(StringComparer.Ordinal);
+    private int _addsSinceSweep;
+    private int _sweepInterval = MinimumSweepInterval;
+    private int _sweeping;
+
+    /// <summary>
+    /// The number of records currently held. Expired records stay until overwritten or swept: a sweep runs
+    /// after as many new keys as the store held at the previous sweep (at least 1024), so memory stays
+    /// proportional to the live records at an amortized constant cost per write.
+    /// </summary>
     public int Count => _records.Count;
 
     /// <inheritdoc />
@@ -42,6 +51,11 @@ public sealed class InMemoryIdempotencyStore : IIdempotencyStore
 
             if (_records.TryAdd(request.Key, candidate ??= NewInProgress(request)))
             {
+                if (Interlocked.Increment(ref _addsSinceSweep) >= Volatile.Read(ref _sweepInterval))
+                {
+                    SweepExpired(request.Now);
+                }
+
                 return ValueTask.FromResult(BeginResult.Won());
             }
         }
@@ -126,6 +140,42 @@ public sealed class InMemoryIdempotencyStore : IIdempotencyStore
         }
 
         return ValueTask.FromResult<IReadOnlyDictionary<string, IdempotencyRecord>>(found);
+    }
+
+    /// <summary>Removes every record that no longer deduplicates at <paramref name="now"/> (expired, whatever its status).</summary>
+    /// <returns>How many records were removed.</returns>
+    public int RemoveExpired(DateTimeOffset now)
+    {
+        var removed = 0;
+        foreach (var entry in _records)
+        {
+            // Removing the exact pair judged: a record replaced meanwhile by a new owner is left alone.
+            if (entry.Value.IsExpired(now) && _records.TryRemove(entry))
+            {
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
+    private void SweepExpired(DateTimeOffset now)
+    {
+        if (Interlocked.CompareExchange(ref _sweeping, 1, 0) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            RemoveExpired(now);
+            Volatile.Write(ref _sweepInterval, Math.Max(MinimumSweepInterval, _records.Count));
+            Volatile.Write(ref _addsSinceSweep, 0);
+        }
+        finally
+        {
+            Volatile.Write(ref _sweeping, 0);
+        }
     }
 
     /// <summary>Removes every record (for tests).</summary>
