@@ -1,0 +1,151 @@
+// IdempotentConsumer build script (Cake 7, no add-ins: everything here runs offline).
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+
+var target = Argument("target", "Test");
+var configuration = Argument("configuration", "Release");
+var stormOrders = Argument("storm-orders", "10000");
+var filter = Argument("filter", "");
+
+var root = MakeAbsolute(Directory("."));
+var artifacts = root.Combine("artifacts");
+var testResults = artifacts.Combine("test-results");
+var packages = artifacts.Combine("packages");
+var solution = root.CombineWithFilePath("IdempotentConsumer.sln");
+
+void Run(string tool, string arguments, DirectoryPath workingDirectory = null, IDictionary<string, string> environment = null)
+{
+    var settings = new ProcessSettings
+    {
+        Arguments = arguments,
+        WorkingDirectory = workingDirectory ?? root,
+        EnvironmentVariables = environment,
+    };
+    var exitCode = StartProcess(tool, settings);
+    if (exitCode != 0)
+    {
+        throw new Exception($"'{tool} {arguments}' exited with {exitCode}.");
+    }
+}
+
+Task("Clean")
+    .Does(() =>
+{
+    CleanDirectory(artifacts);
+    Run("dotnet", $"clean \"{solution}\" -c {configuration} -v q");
+});
+
+Task("Emulators")
+    .Description("Installs the pinned test servers (DynamoDB Local, dynalite, fauxqs) if missing.")
+    .Does(() =>
+{
+    Run("bash", "tests/infra/install.sh");
+});
+
+Task("Build")
+    .Does(() =>
+{
+    Run("dotnet", $"build \"{solution}\" -c {configuration} -v q -nologo");
+});
+
+Task("Test")
+    .Description("Installs what the tests need, builds, runs every test project and prints 'N passed, N failed'.")
+    .IsDependentOn("Emulators")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    EnsureDirectoryExists(testResults);
+    CleanDirectory(testResults);
+    var projects = GetFiles("./tests/**/*.Tests.csproj").OrderBy(p => p.FullPath).ToList();
+    var failures = new List<string>();
+    foreach (var project in projects)
+    {
+        var name = project.GetFilenameWithoutExtension().ToString();
+        var filterArgument = string.IsNullOrEmpty(filter) ? "" : $" --filter \"{filter}\"";
+        var exitCode = StartProcess("dotnet", new ProcessSettings
+        {
+            Arguments = $"test \"{project.FullPath}\" -c {configuration} --no-build -nologo"
+                + $" --logger \"trx;LogFileName={name}.trx\" --logger \"console;verbosity=minimal\""
+                + $" --results-directory \"{testResults}\"{filterArgument}",
+            WorkingDirectory = root,
+        });
+        if (exitCode != 0)
+        {
+            failures.Add(name);
+        }
+    }
+
+    long passed = 0, failed = 0, skipped = 0;
+    XNamespace ns = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
+    foreach (var trx in GetFiles($"{testResults}/*.trx"))
+    {
+        var counters = XDocument.Load(trx.FullPath).Descendants(ns + "Counters").First();
+        long Count(string attribute) => long.Parse(counters.Attribute(attribute)?.Value ?? "0");
+        passed += Count("passed");
+        failed += Count("failed") + Count("error") + Count("timeout") + Count("aborted");
+        skipped += Count("notExecuted");
+    }
+
+    // A project whose host crashed writes no trx: count it as a failure so it is never silent.
+    var reported = GetFiles($"{testResults}/*.trx").Select(f => f.GetFilenameWithoutExtension().ToString()).ToHashSet();
+    foreach (var name in failures.Where(n => !reported.Contains(n)))
+    {
+        failed++;
+        Error($"{name}: the test host produced no results.");
+    }
+
+    var line = $"{passed} passed, {failed} failed" + (skipped > 0 ? $", {skipped} skipped" : "");
+    System.IO.File.WriteAllText(testResults.CombineWithFilePath("summary.txt").FullPath, line + Environment.NewLine);
+    Information(line);
+    if (failed > 0 || failures.Count > 0)
+    {
+        throw new Exception($"Tests failed in: {string.Join(", ", failures)}");
+    }
+});
+
+Task("Pack")
+    .Description("Packs the library packages (not the Lambda stand-ins) into artifacts/packages.")
+    .Does(() =>
+{
+    EnsureDirectoryExists(packages);
+    foreach (var project in GetFiles("./src/**/*.csproj"))
+    {
+        Run("dotnet", $"pack \"{project.FullPath}\" -c {configuration} -o \"{packages}\" -nologo -v q");
+    }
+});
+
+Task("Bench")
+    .Description("Runs the BenchmarkDotNet suite and the throughput harnesses; prints their figures.")
+    .IsDependentOn("Emulators")
+    .Does(() =>
+{
+    foreach (var project in GetFiles("./bench/**/*.csproj"))
+    {
+        Run("dotnet", $"run -c Release --project \"{project.FullPath}\"");
+    }
+});
+
+Task("Demo")
+    .Description("Runs the order-shipping demo on the embedded store and queue.")
+    .Does(() =>
+{
+    Run("dotnet", "run -c Release --project examples/OrderShipping.Demo");
+});
+
+Task("Templates")
+    .Description("Packs the libraries and the template pack, installs it, instantiates each template and builds and tests it.")
+    .IsDependentOn("Pack")
+    .Does(() =>
+{
+    Run("dotnet", $"test tests/IdempotentConsumer.Templates.Tests -c {configuration} -nologo");
+});
+
+Task("Storm")
+    .Description("The large duplicate-storm run (default 10 000 orders); prints its figures.")
+    .IsDependentOn("Emulators")
+    .Does(() =>
+{
+    Run("dotnet", $"run -c Release --project bench/IdempotentConsumer.Storm -- --orders {stormOrders}");
+});
+
+RunTarget(target);
