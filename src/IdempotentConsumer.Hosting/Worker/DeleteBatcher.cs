@@ -64,7 +64,12 @@ internal sealed partial class DeleteBatcher
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
-            var dropped = batch.Count + reader.Count;
+            var dropped = batch.Count;
+            while (reader.TryRead(out _))
+            {
+                dropped++;
+            }
+
             if (dropped > 0)
             {
                 LogAbandoned(_logger, dropped);
