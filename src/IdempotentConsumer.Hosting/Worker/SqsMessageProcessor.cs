@@ -8,8 +8,8 @@ using Microsoft.Extensions.Logging;
 namespace IdempotentConsumer.Hosting.Worker;
 
 /// <summary>
-/// Runs one delivery through the pipeline in its own DI scope, with the heartbeat's remaining visibility as the
-/// idempotency lease, then deletes it, backs it off or hands it back.
+/// Runs one delivery through the pipeline in its own DI scope, its idempotency lease ending where the heartbeat says
+/// (<see cref="VisibilityHeartbeat.LeaseUntil"/>), then deletes it, backs it off or hands it back.
 /// </summary>
 internal sealed partial class SqsMessageProcessor<TMessage>
 {
@@ -104,7 +104,7 @@ internal sealed partial class SqsMessageProcessor<TMessage>
         var scope = _scopes.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
-            var remaining = delivery.Heartbeat.VisibleUntil - _timeProvider.GetUtcNow();
+            var remaining = delivery.Heartbeat.LeaseUntil - _timeProvider.GetUtcNow();
             var context = new MessageContext<TMessage>(delivery.Incoming, scope.ServiceProvider, delivery.HandlerToken)
             {
                 LeaseDuration = remaining > MinimumLease ? remaining : MinimumLease,

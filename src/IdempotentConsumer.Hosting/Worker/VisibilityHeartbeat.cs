@@ -11,9 +11,14 @@ namespace IdempotentConsumer.Hosting.Worker;
 
 /// <summary>
 /// Keeps one received message invisible while it waits or runs: every interval it moves the visibility timeout
-/// forward, then moves the idempotency lease (owner-checked by the store) to the same moment. When either cannot be
+/// forward, then moves the idempotency lease (owner-checked by the store) along with it. When either cannot be
 /// extended before the visibility lapses, the message is lost to this consumer and the handler is cancelled.
 /// </summary>
+/// <remarks>
+/// The lease ends one heartbeat interval after the visibility. If this process stalls past the visibility timeout,
+/// a redelivery elsewhere then finds the record still in progress and backs off, instead of taking the lease and
+/// running the side effect a second time; after a real crash the redelivery waits at most that interval longer.
+/// </remarks>
 internal sealed partial class VisibilityHeartbeat
 {
     private readonly IAmazonSQS _sqs;
@@ -59,6 +64,9 @@ internal sealed partial class VisibilityHeartbeat
 
     /// <summary>When the message's visibility currently lapses.</summary>
     public DateTimeOffset VisibleUntil => new(Interlocked.Read(ref _visibleUntilTicks), TimeSpan.Zero);
+
+    /// <summary>When the idempotency lease should lapse: one interval after the visibility.</summary>
+    public DateTimeOffset LeaseUntil => VisibleUntil + _interval;
 
     /// <summary>Reads the lease held by the running handler, if any (set when the handler starts).</summary>
     public Func<IdempotencyLease?>? LeaseAccessor { get; set; }
@@ -147,10 +155,9 @@ internal sealed partial class VisibilityHeartbeat
         var visibleUntil = requestedAt + _visibilityTimeout;
         Interlocked.Exchange(ref _visibleUntilTicks, visibleUntil.UtcTicks);
 
-        // The lease lapses with the visibility, never after it: a redelivery must find it expired, not in progress.
         if (LeaseAccessor?.Invoke() is { } lease)
         {
-            await lease.ExtendAsync(visibleUntil - _timeProvider.GetUtcNow(), stop).ConfigureAwait(false);
+            await lease.ExtendAsync(LeaseUntil - _timeProvider.GetUtcNow(), stop).ConfigureAwait(false);
         }
 
         Extensions++;

@@ -19,6 +19,21 @@ internal static class Eventually
         }
     }
 
+    /// <summary>Waits for a condition that needs a call (to the emulator) to check, without blocking a thread.</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan? timeout = null, string? because = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Condition not met in time{(because is null ? "" : ": " + because)}.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>Moves a fake clock forward in small steps until the condition holds, so timers registered late still fire.</summary>
     public static async Task AdvanceUntilAsync(FakeTimeProvider time, TimeSpan step, Func<bool> condition, TimeSpan? maxFakeTime = null, string? because = null)
     {

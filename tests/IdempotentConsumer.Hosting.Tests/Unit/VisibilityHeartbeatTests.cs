@@ -101,7 +101,8 @@ public sealed class VisibilityHeartbeatTests : IAsyncLifetime
             lapse = extension.At + Visibility;
         }
 
-        Assert.Equal(heartbeat.VisibleUntil, lease.ExpiresAt);
+        Assert.Equal(heartbeat.LeaseUntil, lease.ExpiresAt);
+        Assert.Equal(heartbeat.VisibleUntil + Interval, lease.ExpiresAt);
         var record = await _store.GetAsync(lease.Key);
         Assert.Equal(lease.ExpiresAt.ToUnixTimeMilliseconds(), record!.InProgressExpiresAt!.Value.ToUnixTimeMilliseconds());
         Assert.Equal(0, _lostCalls);
