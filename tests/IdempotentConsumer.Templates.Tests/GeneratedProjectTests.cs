@@ -106,14 +106,14 @@ public sealed class GeneratedProjectTests(TemplatePackFixture pack)
     private async Task<string> InstantiateAsync(string template, string store)
     {
         var output = Path.Combine(pack.Work, $"{template}-{store}-{Guid.NewGuid().ToString("N")[..6]}");
-        string[] arguments = ["new", template, "-n", ProjectName, "-o", output, "--store", store, "--package-version", TemplatePackFixture.PackageVersion];
+        string[] arguments = [template, "-n", ProjectName, "-o", output, "--store", store, "--package-version", TemplatePackFixture.PackageVersion];
         if (template == "idempotent-sqs-lambda")
         {
             // The official Amazon.Lambda packages are not served here: build against the stand-ins from the local feed.
             arguments = [.. arguments, "--lambda-packages", "standins"];
         }
 
-        (await pack.NewAsync(arguments[1..])).EnsureSuccess();
+        (await pack.NewAsync(arguments)).EnsureSuccess();
         return output;
     }
 

@@ -44,7 +44,7 @@ public sealed partial class TemplatePackFixture : IAsyncLifetime
 
     /// <summary>Runs <c>dotnet new</c> against the private hive.</summary>
     public Task<DotnetCli.Result> NewAsync(params string[] arguments) =>
-        DotnetCli.RunAsync(Work, CliTimeout, [.. arguments, "--debug:custom-hive", Hive]);
+        DotnetCli.RunAsync(Work, CliTimeout, ["new", .. arguments, "--debug:custom-hive", Hive]);
 
     public async Task DisposeAsync()
     {
