@@ -1,6 +1,8 @@
 #if (UseDynamoDb)
 using Amazon.DynamoDBv2;
 using IdempotentConsumer.DynamoDB;
+#elif (UseSqlite)
+using IdempotentConsumer.Sqlite.DependencyInjection;
 #endif
 using IdempotentConsumer.DependencyInjection;
 using IdempotentConsumer.Keys;

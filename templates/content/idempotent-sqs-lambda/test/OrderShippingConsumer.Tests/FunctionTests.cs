@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using OrderShippingConsumer.Shipping;
 #if (UseDynamoDb)
 using IdempotentConsumer.DependencyInjection;
+#elif (UseSqlite)
+using IdempotentConsumer.Sqlite.DependencyInjection;
 #endif
 
 namespace OrderShippingConsumer.Tests;

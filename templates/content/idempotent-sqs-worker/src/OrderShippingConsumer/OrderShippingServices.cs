@@ -3,6 +3,8 @@ using Amazon.SQS;
 #if (UseDynamoDb)
 using Amazon.DynamoDBv2;
 using IdempotentConsumer.DynamoDB;
+#elif (UseSqlite)
+using IdempotentConsumer.Sqlite.DependencyInjection;
 #endif
 using IdempotentConsumer;
 using IdempotentConsumer.DependencyInjection;
