@@ -35,13 +35,21 @@ public sealed class FunctionTests : IAsyncLifetime
     private static Order AnOrder(string id = "ORD-1") => new(id, "USR-1", "SKU-1");
 
     [Fact]
-    public async Task Given_one_order_delivered_twice_in_a_batch_Then_it_ships_once_and_no_record_is_redelivered()
+    public async Task Given_one_order_delivered_twice_in_a_batch_Then_it_ships_once_even_after_the_queue_redelivers_what_was_reported()
     {
-        var response = await _function.HandleAsync(
-            SqsEvents.Batch(SqsEvents.OrderRecord("m-1", AnOrder()), SqsEvents.OrderRecord("m-2", AnOrder())),
-            new TestLambdaContext(InvocationTime));
+        var batch = SqsEvents.Batch(SqsEvents.OrderRecord("m-1", AnOrder()), SqsEvents.OrderRecord("m-2", AnOrder()));
 
-        Assert.Empty(response.BatchItemFailures ?? []);
+        var first = await _function.HandleAsync(batch, new TestLambdaContext(InvocationTime));
+
+        // Records of one batch run side by side: the copy that found the order in progress is reported for redelivery.
+        var reported = (first.BatchItemFailures ?? []).Select(failure => failure.ItemIdentifier).ToHashSet();
+        Assert.True(reported.Count <= 1, $"At most the duplicate may be reported, not {string.Join(", ", reported)}");
+        Assert.Single(_carrier.Shipments);
+
+        var redelivered = batch.Records!.Where(record => reported.Contains(record.MessageId!)).ToArray();
+        var second = await _function.HandleAsync(SqsEvents.Batch(redelivered), new TestLambdaContext(InvocationTime));
+
+        Assert.Empty(second.BatchItemFailures ?? []);
         Assert.Single(_carrier.Shipments);
     }
 

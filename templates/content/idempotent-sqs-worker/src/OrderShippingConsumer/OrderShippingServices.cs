@@ -1,3 +1,4 @@
+using Amazon;
 using Amazon.Runtime;
 using Amazon.SQS;
 #if (UseDynamoDb)
@@ -32,15 +33,13 @@ public static class OrderShippingServices
     /// <summary>Registers everything the worker runs; settings come from <paramref name="configuration"/> (appsettings.json, environment).</summary>
     public static IServiceCollection AddOrderShipping(this IServiceCollection services, IConfiguration configuration)
     {
-        // Aws:ServiceUrl points the clients at an emulator (fauxqs, DynamoDB Local); empty means AWS itself.
+        // Aws:ServiceUrl points the clients at an emulator (fauxqs, DynamoDB Local); empty means AWS in Aws:Region
+        // (or the region of the environment when that is empty too).
         var serviceUrl = configuration["Aws:ServiceUrl"];
-        services.AddSingleton<IAmazonSQS>(_ => string.IsNullOrEmpty(serviceUrl)
-            ? new AmazonSQSClient()
-            : new AmazonSQSClient(new BasicAWSCredentials("local", "local"), new AmazonSQSConfig { ServiceURL = serviceUrl }));
+        var region = configuration["Aws:Region"];
+        services.AddSingleton<IAmazonSQS>(_ => new AmazonSQSClient(Configure(new AmazonSQSConfig(), serviceUrl, region)));
 #if (UseDynamoDb)
-        services.AddSingleton<IAmazonDynamoDB>(_ => string.IsNullOrEmpty(serviceUrl)
-            ? new AmazonDynamoDBClient()
-            : new AmazonDynamoDBClient(new BasicAWSCredentials("local", "local"), new AmazonDynamoDBConfig { ServiceURL = serviceUrl }));
+        services.AddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient(Configure(new AmazonDynamoDBConfig(), serviceUrl, region)));
         services.AddDynamoDbIdempotencyStore(configuration.GetSection("Idempotency:DynamoDB"));
 #elif (UseSqlite)
         services.AddSqliteIdempotencyStore(configuration.GetSection("Idempotency:Sqlite"));
@@ -52,5 +51,24 @@ public static class OrderShippingServices
         services.AddHttpClient<IShippingApi, HttpShippingApi>(http =>
             http.BaseAddress = new Uri(configuration["Shipping:BaseUrl"] ?? "https://shipping.example.com/"));
         return services;
+    }
+
+    private static TConfig Configure<TConfig>(TConfig config, string? serviceUrl, string? region)
+        where TConfig : ClientConfig
+    {
+        if (!string.IsNullOrEmpty(serviceUrl))
+        {
+            config.ServiceURL = serviceUrl;
+            config.AuthenticationRegion = string.IsNullOrEmpty(region) ? "us-east-1" : region;
+
+            // Emulators check no signature; fixed credentials keep the SDK from looking for real ones.
+            config.DefaultAWSCredentials = new BasicAWSCredentials("local", "local");
+        }
+        else if (!string.IsNullOrEmpty(region))
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+        }
+
+        return config;
     }
 }

@@ -30,6 +30,7 @@ public sealed class WorkerTests : IAsyncLifetime
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
+            ["Aws:Region"] = "us-east-1",
             ["Consumers:Orders:QueueUrl"] = "https://sqs.us-east-1.amazonaws.com/000000000000/orders",
 #if (UseSqlite)
             ["Idempotency:Sqlite:DataSource"] = _database,
