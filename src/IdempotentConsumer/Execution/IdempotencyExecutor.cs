@@ -133,9 +133,10 @@ public sealed partial class IdempotencyExecutor
         {
             var now = _timeProvider.GetUtcNow();
             var owner = OwnerToken.New();
-            var begin = await TimedAsync(
-                "begin",
-                _store.TryBeginAsync(new BeginRequest(key, owner, now, now + Options.RecordExpiry, now + lease, validationHash), cancellationToken)).ConfigureAwait(false);
+            var begin = await StoreCalls.BeginAsync(
+                _store,
+                new BeginRequest(key, owner, now, now + Options.RecordExpiry, now + lease, validationHash),
+                cancellationToken).ConfigureAwait(false);
 
             if (begin.Acquired)
             {
@@ -185,13 +186,20 @@ public sealed partial class IdempotencyExecutor
         }
         catch (Exception handlerError)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, handlerError.GetType().Name);
+            activity?.SetTag("idempotency.outcome", "released");
             await ReleaseAfterFailureAsync(lease, handlerError).ConfigureAwait(false);
             throw;
         }
 
-        var responseData = SerializeResponse(result);
+        // From here on the side effect has happened: a cancelled caller must not leave the record IN_PROGRESS
+        // (which would let the next delivery run it again once the lease lapses), so completion ignores the token.
+        var responseData = SerializeResponse(result, lease.Key);
         var expiresAt = _timeProvider.GetUtcNow() + Options.RecordExpiry;
-        await TimedAsync("complete", _store.CompleteAsync(new CompleteRequest(lease.Key, lease.OwnerToken, expiresAt, responseData, validationHash), cancellationToken)).ConfigureAwait(false);
+        await StoreCalls.CompleteAsync(
+            _store,
+            new CompleteRequest(lease.Key, lease.OwnerToken, expiresAt, responseData, validationHash),
+            CancellationToken.None).ConfigureAwait(false);
 
         if (_cache is not null)
         {
@@ -216,7 +224,7 @@ public sealed partial class IdempotencyExecutor
         try
         {
             // The caller's token may be what cancelled the handler; the release must still happen.
-            await TimedAsync("release", _store.ReleaseAsync(lease.Key, lease.OwnerToken, CancellationToken.None)).ConfigureAwait(false);
+            await StoreCalls.ReleaseAsync(_store, lease.Key, lease.OwnerToken, CancellationToken.None).ConfigureAwait(false);
         }
         catch (IdempotencyException releaseError)
         {
@@ -257,14 +265,24 @@ public sealed partial class IdempotencyExecutor
         return new IdempotencyOutcome<TResult>(value, IdempotencyOutcomeKind.Replayed, record.Key);
     }
 
-    private string? SerializeResponse<TResult>(TResult result)
+    private string? SerializeResponse<TResult>(TResult result, string key)
     {
         if (result is null)
         {
             return null;
         }
 
-        return JsonSerializer.Serialize(result, (JsonTypeInfo<TResult>)Options.SerializerOptions.GetTypeInfo(typeof(TResult)));
+        try
+        {
+            return JsonSerializer.Serialize(result, (JsonTypeInfo<TResult>)Options.SerializerOptions.GetTypeInfo(typeof(TResult)));
+        }
+        catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or JsonException)
+        {
+            // The side effect already ran, so the record is left IN_PROGRESS (released only by its lease):
+            // releasing it would let every redelivery repeat the side effect and fail the same way.
+            throw new IdempotencyConfigurationException(
+                $"Idempotency key '{key}': the handler's {typeof(TResult).Name} result cannot be serialized with IdempotencyOptions.SerializerOptions (add it to the JsonSerializerContext).", ex);
+        }
     }
 
     private TResult DeserializeResponse<TResult>(IdempotencyRecord record)
@@ -278,53 +296,14 @@ public sealed partial class IdempotencyExecutor
         {
             return JsonSerializer.Deserialize(record.ResponseData, (JsonTypeInfo<TResult>)Options.SerializerOptions.GetTypeInfo(typeof(TResult)))!;
         }
+        catch (NotSupportedException ex)
+        {
+            throw new IdempotencyConfigurationException(
+                $"Idempotency key '{record.Key}': {typeof(TResult).Name} cannot be deserialized with IdempotencyOptions.SerializerOptions (add it to the JsonSerializerContext).", ex);
+        }
         catch (JsonException ex)
         {
             throw new IdempotencyCorruptRecordException($"Idempotency key '{record.Key}': the stored response cannot be read as {typeof(TResult).Name}.", ex);
-        }
-    }
-
-    private static async ValueTask<T> TimedAsync<T>(string operation, ValueTask<T> call)
-    {
-        var started = Stopwatch.GetTimestamp();
-        try
-        {
-            return await call.ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not IdempotencyException and not OperationCanceledException)
-        {
-            throw new IdempotencyPersistenceException($"The idempotency store failed during {operation}: {ex.Message}", ex);
-        }
-        finally
-        {
-            RecordStoreLatency(operation, started);
-        }
-    }
-
-    private static async ValueTask TimedAsync(string operation, ValueTask call)
-    {
-        var started = Stopwatch.GetTimestamp();
-        try
-        {
-            await call.ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not IdempotencyException and not OperationCanceledException)
-        {
-            throw new IdempotencyPersistenceException($"The idempotency store failed during {operation}: {ex.Message}", ex);
-        }
-        finally
-        {
-            RecordStoreLatency(operation, started);
-        }
-    }
-
-    private static void RecordStoreLatency(string operation, long started)
-    {
-        if (IdempotencyTelemetry.StoreDuration.Enabled)
-        {
-            IdempotencyTelemetry.StoreDuration.Record(
-                Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-                new KeyValuePair<string, object?>("operation", operation));
         }
     }
 
@@ -343,6 +322,11 @@ public sealed partial class IdempotencyExecutor
         if (options.UseLocalCache && options.LocalCacheMaxItems < 3)
         {
             throw new IdempotencyConfigurationException("IdempotencyOptions.LocalCacheMaxItems must be at least 3.");
+        }
+
+        if (options.SerializerOptions is null)
+        {
+            throw new IdempotencyConfigurationException("IdempotencyOptions.SerializerOptions must be set.");
         }
 
         if (options.MaxInconsistentStateAttempts < 1)

@@ -29,24 +29,19 @@ internal sealed class IdempotencyKeyFactory
 
     public bool TryCreateKey<TPayload>(in IdempotencyInvocation<TPayload> invocation, out string key)
     {
-        string material;
-        if (invocation.KeyMaterial is not null)
+        if (invocation.KeyMaterial is { } material)
         {
-            material = invocation.KeyMaterial;
             if (material.Length == 0)
             {
                 key = string.Empty;
                 return false;
             }
-        }
-        else if (!_keySource.TryGetKeyMaterial(ToPayload(invocation), out material))
-        {
-            key = string.Empty;
-            return false;
+
+            key = IdempotencyHasher.HashWithPrefix(_prefix, material, _options.HashAlgorithm);
+            return true;
         }
 
-        key = string.Concat(_prefix, IdempotencyHasher.Hash(material, _options.HashAlgorithm));
-        return true;
+        return _keySource.TryCreateKey(ToPayload(invocation), _prefix, _options.HashAlgorithm, out key);
     }
 
     public string? CreateValidationHash<TPayload>(in IdempotencyInvocation<TPayload> invocation)

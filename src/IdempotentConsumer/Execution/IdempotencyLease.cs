@@ -34,8 +34,13 @@ public sealed class IdempotencyLease
     /// <exception cref="Exceptions.IdempotencyPersistenceException">The store failed.</exception>
     public async ValueTask ExtendAsync(TimeSpan duration, CancellationToken cancellationToken = default)
     {
+        if (duration <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(duration), duration, "A lease extension must be positive.");
+        }
+
         var expiresAt = _timeProvider.GetUtcNow() + duration;
-        await _store.ExtendLeaseAsync(Key, OwnerToken, expiresAt, cancellationToken).ConfigureAwait(false);
+        await StoreCalls.ExtendLeaseAsync(_store, Key, OwnerToken, expiresAt, cancellationToken).ConfigureAwait(false);
         ExpiresAt = expiresAt;
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using IdempotentConsumer.Exceptions;
 
 namespace IdempotentConsumer.Keys;
 
@@ -10,70 +11,115 @@ namespace IdempotentConsumer.Keys;
 /// </summary>
 public static class CanonicalJson
 {
+    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = true };
+
     /// <summary>Canonicalizes JSON text. Returns false for null, empty strings, arrays and objects (no key).</summary>
     /// <exception cref="JsonException">The text is not JSON.</exception>
+    /// <exception cref="IdempotencyKeyInvalidException">The text holds invalid Unicode (a lone surrogate).</exception>
     public static bool TryCanonicalize(string json, out string canonical)
     {
-        using var doc = JsonDocument.Parse(json);
-        return TryCanonicalize(doc.RootElement, out canonical);
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(json);
+        }
+        catch (ArgumentException ex)
+        {
+            // A raw lone surrogate in the .NET string cannot be transcoded to UTF-8.
+            throw InvalidUnicode(ex);
+        }
+
+        using (doc)
+        {
+            return TryCanonicalize(doc.RootElement, out canonical);
+        }
     }
 
     /// <summary>Canonicalizes a JSON element. Returns false when the element is "no key" (null, "", [] or {}).</summary>
+    /// <exception cref="IdempotencyKeyInvalidException">The element holds invalid Unicode (an escaped lone surrogate).</exception>
     public static bool TryCanonicalize(JsonElement element, out string canonical)
     {
-        if (IsEmpty(element))
+        try
         {
-            canonical = string.Empty;
-            return false;
-        }
+            if (IsEmpty(element))
+            {
+                canonical = string.Empty;
+                return false;
+            }
 
-        if (element.ValueKind == JsonValueKind.String)
-        {
-            // A selected string keys by its text, exactly like a typed selector returning that string.
-            canonical = element.GetString()!;
+            if (element.ValueKind == JsonValueKind.String)
+            {
+                // A selected string keys by its text, exactly like a typed selector returning that string.
+                canonical = element.GetString()!;
+                return true;
+            }
+
+            canonical = WriteCore(element);
             return true;
         }
-
-        canonical = Write(element);
-        return true;
+        catch (InvalidOperationException ex)
+        {
+            // System.Text.Json refuses to unescape "\ud800" without its pair; keying on a replacement character would collide.
+            throw InvalidUnicode(ex);
+        }
     }
 
     /// <summary>Returns the canonical JSON text of an element.</summary>
+    /// <exception cref="IdempotencyKeyInvalidException">The element holds invalid Unicode (an escaped lone surrogate).</exception>
     public static string Write(JsonElement element)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, SkipValidation = true }))
+        try
         {
-            WriteElement(writer, element);
+            return WriteCore(element);
         }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        catch (InvalidOperationException ex)
+        {
+            throw InvalidUnicode(ex);
+        }
     }
 
     internal static bool IsEmpty(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.Undefined or JsonValueKind.Null => true,
-        JsonValueKind.String => element.GetString()!.Length == 0,
+        JsonValueKind.String => element.ValueEquals(ReadOnlySpan<byte>.Empty),
         JsonValueKind.Array => element.GetArrayLength() == 0,
-        JsonValueKind.Object => !element.EnumerateObject().Any(),
+        JsonValueKind.Object => !HasProperties(element),
         _ => false,
     };
+
+    /// <summary>Writes the canonical UTF-8 form of <paramref name="element"/> into <paramref name="output"/>.</summary>
+    internal static void WriteTo(JsonElement element, IBufferWriter<byte> output)
+    {
+        using var writer = new Utf8JsonWriter(output, WriterOptions);
+        WriteElement(writer, element);
+    }
+
+    private static string WriteCore(JsonElement element)
+    {
+        var buffer = new PooledByteBufferWriter(1024);
+        try
+        {
+            WriteTo(element, buffer);
+            return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        }
+        finally
+        {
+            buffer.Dispose();
+        }
+    }
+
+    private static bool HasProperties(JsonElement element)
+    {
+        using var properties = element.EnumerateObject();
+        return properties.MoveNext();
+    }
 
     private static void WriteElement(Utf8JsonWriter writer, JsonElement element)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
-                writer.WriteStartObject();
-                var properties = element.EnumerateObject().ToArray();
-                Array.Sort(properties, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-                foreach (var property in properties)
-                {
-                    writer.WritePropertyName(property.Name);
-                    WriteElement(writer, property.Value);
-                }
-
-                writer.WriteEndObject();
+                WriteObject(writer, element);
                 break;
             case JsonValueKind.Array:
                 writer.WriteStartArray();
@@ -89,4 +135,44 @@ public static class CanonicalJson
                 break;
         }
     }
+
+    private static void WriteObject(Utf8JsonWriter writer, JsonElement element)
+    {
+        // Names are read once each (JsonProperty.Name allocates), then sorted with their values.
+        var count = 0;
+        foreach (var _ in element.EnumerateObject())
+        {
+            count++;
+        }
+
+        var members = ArrayPool<Member>.Shared.Rent(count);
+        try
+        {
+            var i = 0;
+            foreach (var property in element.EnumerateObject())
+            {
+                members[i++] = new Member(property.Name, property.Value);
+            }
+
+            var span = members.AsSpan(0, count);
+            span.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+            writer.WriteStartObject();
+            foreach (ref readonly var member in span)
+            {
+                writer.WritePropertyName(member.Name);
+                WriteElement(writer, member.Value);
+            }
+
+            writer.WriteEndObject();
+        }
+        finally
+        {
+            ArrayPool<Member>.Shared.Return(members, clearArray: true);
+        }
+    }
+
+    private static IdempotencyKeyInvalidException InvalidUnicode(Exception inner) =>
+        new("The idempotency key material contains invalid Unicode (a lone surrogate), so it cannot be hashed without colliding with other keys.", inner);
+
+    private readonly record struct Member(string Name, JsonElement Value);
 }

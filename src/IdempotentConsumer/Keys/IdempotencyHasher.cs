@@ -7,13 +7,20 @@ namespace IdempotentConsumer.Keys;
 /// <summary>Hashes canonical key material to lowercase hex with the configured algorithm.</summary>
 public static class IdempotencyHasher
 {
+    private const int StackLimit = 512;
+    private const int MaxDigestBytes = 32;
+
     // Strict: a lone surrogate must not be silently replaced by U+FFFD, or two different keys would share a record.
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Returns the hex hash of <paramref name="material"/>.</summary>
     /// <exception cref="Exceptions.IdempotencyKeyInvalidException">The material is not valid Unicode (lone surrogates).</exception>
-    public static string Hash(string material, IdempotencyHashAlgorithm algorithm)
+    public static string Hash(string material, IdempotencyHashAlgorithm algorithm) => HashWithPrefix(string.Empty, material, algorithm);
+
+    /// <summary>Returns <paramref name="prefix"/> followed by the hex hash of <paramref name="material"/>, as one string.</summary>
+    internal static string HashWithPrefix(string prefix, string material, IdempotencyHashAlgorithm algorithm)
     {
+        ArgumentNullException.ThrowIfNull(material);
         int byteCount;
         try
         {
@@ -25,17 +32,11 @@ public static class IdempotencyHasher
         }
 
         byte[]? rented = null;
-        var bytes = byteCount <= 512 ? stackalloc byte[byteCount] : (rented = ArrayPool<byte>.Shared.Rent(byteCount)).AsSpan(0, byteCount);
+        var bytes = byteCount <= StackLimit ? stackalloc byte[byteCount] : (rented = ArrayPool<byte>.Shared.Rent(byteCount)).AsSpan(0, byteCount);
         try
         {
             StrictUtf8.GetBytes(material, bytes);
-            Span<byte> digest = stackalloc byte[32];
-            var written = algorithm switch
-            {
-                IdempotencyHashAlgorithm.Md5 => MD5.HashData(bytes, digest),
-                _ => SHA256.HashData(bytes, digest),
-            };
-            return Convert.ToHexStringLower(digest[..written]);
+            return HashWithPrefix(prefix, bytes, algorithm);
         }
         finally
         {
@@ -44,5 +45,29 @@ public static class IdempotencyHasher
                 ArrayPool<byte>.Shared.Return(rented);
             }
         }
+    }
+
+    /// <summary>Returns <paramref name="prefix"/> followed by the hex hash of UTF-8 bytes, as one string.</summary>
+    internal static string HashWithPrefix(string prefix, ReadOnlySpan<byte> utf8, IdempotencyHashAlgorithm algorithm)
+    {
+        Span<byte> digest = stackalloc byte[MaxDigestBytes];
+        var written = algorithm switch
+        {
+            IdempotencyHashAlgorithm.Md5 => MD5.HashData(utf8, digest),
+            _ => SHA256.HashData(utf8, digest),
+        };
+        digest = digest[..written];
+
+        // One allocation for the whole key: the prefix and the hex digits are composed on the stack first.
+        var length = prefix.Length + (written * 2);
+        if (length > StackLimit)
+        {
+            return string.Concat(prefix, Convert.ToHexStringLower(digest));
+        }
+
+        Span<char> chars = stackalloc char[length];
+        prefix.AsSpan().CopyTo(chars);
+        Convert.TryToHexStringLower(digest, chars[prefix.Length..], out _);
+        return new string(chars);
     }
 }

@@ -27,4 +27,20 @@ public abstract class IdempotencyKeySource
     /// Returns false when the payload holds no key (null, missing field, empty string or empty collection).
     /// </summary>
     public abstract bool TryGetKeyMaterial(in IdempotencyPayload payload, out string material);
+
+    /// <summary>
+    /// Creates <c>{prefix}{hash of the key material}</c>. Built-in sources override it to hash without
+    /// materializing the canonical text; the result is always the hash of what <see cref="TryGetKeyMaterial"/> returns.
+    /// </summary>
+    internal virtual bool TryCreateKey(in IdempotencyPayload payload, string prefix, IdempotencyHashAlgorithm algorithm, out string key)
+    {
+        if (!TryGetKeyMaterial(payload, out var material))
+        {
+            key = string.Empty;
+            return false;
+        }
+
+        key = IdempotencyHasher.HashWithPrefix(prefix, material, algorithm);
+        return true;
+    }
 }

@@ -1,5 +1,7 @@
 using DevLab.JmesPath;
 using DevLab.JmesPath.Functions;
+using IdempotentConsumer.Exceptions;
+using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
 namespace IdempotentConsumer.Keys;
@@ -11,6 +13,7 @@ internal sealed class JmesPathKeySource : IdempotencyKeySource
 
     public JmesPathKeySource(string expression)
     {
+        ArgumentNullException.ThrowIfNull(expression);
         Expression = expression;
         try
         {
@@ -18,7 +21,7 @@ internal sealed class JmesPathKeySource : IdempotencyKeySource
         }
         catch (Exception ex)
         {
-            throw new Exceptions.IdempotencyConfigurationException($"The JMESPath expression '{expression}' does not parse: {ex.Message}", ex);
+            throw new IdempotencyConfigurationException($"The JMESPath expression '{expression}' does not parse: {ex.Message}", ex);
         }
     }
 
@@ -26,25 +29,68 @@ internal sealed class JmesPathKeySource : IdempotencyKeySource
 
     public override bool TryGetKeyMaterial(in IdempotencyPayload payload, out string material)
     {
-        var json = payload.GetJson();
-        JToken document;
+        // A string payload is JSON text (an SQS body read as string), not a JSON string literal to select from.
+        var json = payload.RawJson ?? (payload.Value as string) ?? payload.GetJson();
+        var document = ParseJson(json, "the payload");
+
+        JToken? selected;
         try
         {
-            document = JToken.Parse(json);
+            selected = _expression.Transform(document).AsJToken();
         }
-        catch (Newtonsoft.Json.JsonReaderException ex)
+        catch (JsonReaderException ex)
         {
-            throw new Exceptions.MessageDeserializationException($"The payload is not valid JSON, so the JMESPath expression '{Expression}' cannot select a key: {ex.Message}", ex);
+            // powertools_json(...) met a field that is not JSON.
+            throw new MessageDeserializationException($"The JMESPath expression '{Expression}' could not parse an embedded JSON field: {ex.Message}", ex);
         }
 
-        var selected = _expression.Transform(document).AsJToken();
-        if (selected is null || selected.Type == JTokenType.Null)
+        switch (selected)
         {
-            material = string.Empty;
-            return false;
+            case null or { Type: JTokenType.Null or JTokenType.Undefined }:
+                material = string.Empty;
+                return false;
+            case { Type: JTokenType.String }:
+                // The common case (an order id): key by the text, as a typed selector returning it would.
+                material = selected.Value<string>()!;
+                return material.Length > 0;
+            default:
+                return CanonicalJson.TryCanonicalize(selected.ToString(Formatting.None), out material);
+        }
+    }
+
+    /// <summary>
+    /// Parses JSON for JMESPath. Dates stay strings (Newtonsoft would rewrite them in another offset, so two
+    /// different key texts could become one), and escaped lone surrogates are refused (Newtonsoft would replace
+    /// them with U+FFFD, so two different keys could share a record).
+    /// </summary>
+    internal static JToken ParseJson(string json, string what)
+    {
+        if (JsonUnicode.HasLoneSurrogateEscape(json))
+        {
+            throw new IdempotencyKeyInvalidException($"{what} contains an escaped lone surrogate (invalid Unicode), so no key can be selected from it without collisions.");
         }
 
-        return CanonicalJson.TryCanonicalize(selected.ToString(Newtonsoft.Json.Formatting.None), out material);
+        try
+        {
+            using var reader = new JsonTextReader(new StringReader(json))
+            {
+                DateParseHandling = DateParseHandling.None,
+                FloatParseHandling = FloatParseHandling.Double,
+            };
+            var token = JToken.ReadFrom(reader);
+
+            // ReadFrom stops after the first value; trailing content means the text is not one JSON document.
+            if (reader.Read())
+            {
+                throw new JsonReaderException($"Additional text after the JSON value at position {reader.LinePosition}.");
+            }
+
+            return token;
+        }
+        catch (JsonReaderException ex)
+        {
+            throw new MessageDeserializationException($"{what} is not valid JSON, so a JMESPath expression cannot select a key from it: {ex.Message}", ex);
+        }
     }
 
     private static JmesPath CreateEngine()
@@ -60,7 +106,7 @@ internal sealed class JmesPathKeySource : IdempotencyKeySource
         public override JToken Execute(params JmesPathFunctionArgument[] args)
         {
             var token = args[0].Token;
-            return token.Type == JTokenType.String ? JToken.Parse(token.Value<string>()!) : token;
+            return token.Type == JTokenType.String ? ParseJson(token.Value<string>()!, "A field given to powertools_json") : token;
         }
     }
 }

@@ -15,7 +15,9 @@ namespace IdempotentConsumer.Pipeline;
 /// <typeparam name="TMessage">The message type.</typeparam>
 public sealed class MessagePipelineBuilder<TMessage>
 {
-    private readonly List<IMessageMiddleware<TMessage>> _middleware = [];
+    // Factories, not instances: built-in steps read the builder's settings (clock, logging) at Build time,
+    // so WithTimeProvider after UseRetry still applies.
+    private readonly List<Func<MessagePipelineBuilder<TMessage>, IMessageMiddleware<TMessage>>> _middleware = [];
     private JsonTypeInfo<TMessage>? _typeInfo;
     private JsonSerializerOptions _serializerOptions = JsonSerializerOptions.Web;
     private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
@@ -56,13 +58,18 @@ public sealed class MessagePipelineBuilder<TMessage>
         Use(new IdempotencyMiddleware<TMessage>(executor, keyFromContext));
 
     /// <summary>Adds in-process retry of transient handler failures.</summary>
-    public MessagePipelineBuilder<TMessage> UseRetry(MessageRetryOptions? options = null) =>
-        Use(new RetryMiddleware<TMessage>(options ?? new MessageRetryOptions(), _timeProvider));
+    public MessagePipelineBuilder<TMessage> UseRetry(MessageRetryOptions? options = null)
+    {
+        var retry = options ?? new MessageRetryOptions();
+        _middleware.Add(builder => new RetryMiddleware<TMessage>(retry, builder._timeProvider));
+        return this;
+    }
 
     /// <summary>Adds a middleware.</summary>
     public MessagePipelineBuilder<TMessage> Use(IMessageMiddleware<TMessage> middleware)
     {
-        _middleware.Add(middleware ?? throw new ArgumentNullException(nameof(middleware)));
+        ArgumentNullException.ThrowIfNull(middleware);
+        _middleware.Add(_ => middleware);
         return this;
     }
 
@@ -116,7 +123,7 @@ public sealed class MessagePipelineBuilder<TMessage>
         var entry = terminal;
         for (var i = _middleware.Count - 1; i >= 0; i--)
         {
-            var middleware = _middleware[i];
+            var middleware = _middleware[i](this);
             var next = entry;
             entry = context => middleware.InvokeAsync(context, next);
         }

@@ -10,50 +10,66 @@ namespace IdempotentConsumer.Stores;
 /// </summary>
 public sealed class InMemoryIdempotencyStore : IIdempotencyStore
 {
-    private readonly ConcurrentDictionary<string, IdempotencyRecord> _records = new(StringComparer.Ordinal);
+    private const int MinimumSweepInterval = 1024;
 
-    /// <summary>The number of records currently held (expired ones included until overwritten).</summary>
+    private readonly ConcurrentDictionary<string, IdempotencyRecord> _records = new(StringComparer.Ordinal);
+    private int _addsSinceSweep;
+    private int _sweepInterval = MinimumSweepInterval;
+    private int _sweeping;
+
+    /// <summary>
+    /// The number of records currently held. Expired records stay until overwritten or swept: a sweep runs
+    /// after as many new keys as the store held at the previous sweep (at least 1024), so memory stays
+    /// proportional to the live records at an amortized constant cost per write.
+    /// </summary>
     public int Count => _records.Count;
 
     /// <inheritdoc />
     public ValueTask<BeginResult> TryBeginAsync(BeginRequest request, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var candidate = new IdempotencyRecord
-        {
-            Key = request.Key,
-            Status = IdempotencyRecordStatus.InProgress,
-            ExpiresAt = request.ExpiresAt,
-            InProgressExpiresAt = request.InProgressExpiresAt,
-            PayloadHash = request.PayloadHash,
-            OwnerToken = request.OwnerToken,
-        };
-
+        IdempotencyRecord? candidate = null;
         while (true)
         {
-            if (_records.TryAdd(request.Key, candidate))
+            // Judge the current record first: a duplicate (the hot path) then allocates nothing.
+            if (_records.TryGetValue(request.Key, out var existing))
             {
-                return ValueTask.FromResult(BeginResult.Won());
+                var takeable = existing.IsExpired(request.Now) || existing.IsLeaseExpired(request.Now);
+                if (!takeable)
+                {
+                    return ValueTask.FromResult(BeginResult.Lost(existing));
+                }
+
+                // Compare-and-swap against the exact record we judged, so two contenders cannot both take it over.
+                if (_records.TryUpdate(request.Key, candidate ??= NewInProgress(request), existing))
+                {
+                    return ValueTask.FromResult(BeginResult.Won());
+                }
+
+                continue;
             }
 
-            if (!_records.TryGetValue(request.Key, out var existing))
+            if (_records.TryAdd(request.Key, candidate ??= NewInProgress(request)))
             {
-                continue; // removed between the two calls: try the add again
-            }
+                if (Interlocked.Increment(ref _addsSinceSweep) >= Volatile.Read(ref _sweepInterval))
+                {
+                    SweepExpired(request.Now);
+                }
 
-            var takeable = existing.IsExpired(request.Now) || existing.IsLeaseExpired(request.Now);
-            if (!takeable)
-            {
-                return ValueTask.FromResult(BeginResult.Lost(existing));
-            }
-
-            // Compare-and-swap against the exact record we judged, so two contenders cannot both take it over.
-            if (_records.TryUpdate(request.Key, candidate, existing))
-            {
                 return ValueTask.FromResult(BeginResult.Won());
             }
         }
     }
+
+    private static IdempotencyRecord NewInProgress(in BeginRequest request) => new()
+    {
+        Key = request.Key,
+        Status = IdempotencyRecordStatus.InProgress,
+        ExpiresAt = request.ExpiresAt,
+        InProgressExpiresAt = request.InProgressExpiresAt,
+        PayloadHash = request.PayloadHash,
+        OwnerToken = request.OwnerToken,
+    };
 
     /// <inheritdoc />
     public ValueTask CompleteAsync(CompleteRequest request, CancellationToken cancellationToken = default)
@@ -124,6 +140,42 @@ public sealed class InMemoryIdempotencyStore : IIdempotencyStore
         }
 
         return ValueTask.FromResult<IReadOnlyDictionary<string, IdempotencyRecord>>(found);
+    }
+
+    /// <summary>Removes every record that no longer deduplicates at <paramref name="now"/> (expired, whatever its status).</summary>
+    /// <returns>How many records were removed.</returns>
+    public int RemoveExpired(DateTimeOffset now)
+    {
+        var removed = 0;
+        foreach (var entry in _records)
+        {
+            // Removing the exact pair judged: a record replaced meanwhile by a new owner is left alone.
+            if (entry.Value.IsExpired(now) && _records.TryRemove(entry))
+            {
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
+    private void SweepExpired(DateTimeOffset now)
+    {
+        if (Interlocked.CompareExchange(ref _sweeping, 1, 0) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            RemoveExpired(now);
+            Volatile.Write(ref _sweepInterval, Math.Max(MinimumSweepInterval, _records.Count));
+            Volatile.Write(ref _addsSinceSweep, 0);
+        }
+        finally
+        {
+            Volatile.Write(ref _sweeping, 0);
+        }
     }
 
     /// <summary>Removes every record (for tests).</summary>

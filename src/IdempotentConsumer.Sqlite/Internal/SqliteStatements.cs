@@ -1,0 +1,86 @@
+namespace IdempotentConsumer.Sqlite.Internal;
+
+/// <summary>The SQL of every operation, for one table. Times are integers: expiration in epoch seconds, the lease in epoch ms.</summary>
+internal sealed class SqliteStatements
+{
+    /// <summary>The stored text of <see cref="Records.IdempotencyRecordStatus.InProgress"/> (Powertools' spelling).</summary>
+    public const string InProgress = "INPROGRESS";
+
+    /// <summary>The stored text of <see cref="Records.IdempotencyRecordStatus.Completed"/>.</summary>
+    public const string Completed = "COMPLETED";
+
+    private const string Columns = "\"key\", status, expiration, in_progress_expiration, validation, data, owner";
+
+    public SqliteStatements(string tableName)
+    {
+        var table = $"\"{tableName}\"";
+        CreateSchema =
+            $"""
+            CREATE TABLE IF NOT EXISTS {table} (
+                "key" TEXT NOT NULL PRIMARY KEY,
+                status TEXT NOT NULL,
+                expiration INTEGER NOT NULL,
+                in_progress_expiration INTEGER NULL,
+                validation TEXT NULL,
+                data TEXT NULL,
+                owner TEXT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS "{tableName}_expiration" ON {table} (expiration);
+            """;
+
+        // One statement decides and writes: insert, or take over a row that is expired or whose lease lapsed.
+        // The WHERE of the upsert is the whole ownership rule; it mirrors IdempotencyRecord.IsExpired/IsLeaseExpired.
+        TryBegin =
+            $"""
+            INSERT INTO {table} ({Columns})
+            VALUES (@key, '{InProgress}', @expiration, @lease, @validation, NULL, @owner)
+            ON CONFLICT ("key") DO UPDATE SET
+                status = excluded.status,
+                expiration = excluded.expiration,
+                in_progress_expiration = excluded.in_progress_expiration,
+                validation = excluded.validation,
+                data = NULL,
+                owner = excluded.owner
+            WHERE {table}.expiration <= @nowSeconds
+               OR ({table}.status = '{InProgress}'
+                   AND {table}.in_progress_expiration IS NOT NULL
+                   AND {table}.in_progress_expiration <= @nowMs);
+            """;
+
+        SelectOne = $"SELECT {Columns} FROM {table} WHERE \"key\" = @key;";
+
+        // One parameter carries the whole key list as a JSON array, so a batch of any size is one statement.
+        SelectMany = $"SELECT {Columns} FROM {table} WHERE \"key\" IN (SELECT value FROM json_each(@keys));";
+
+        Complete =
+            $"""
+            UPDATE {table}
+            SET status = '{Completed}', expiration = @expiration, in_progress_expiration = NULL,
+                data = @data, validation = COALESCE(@validation, validation)
+            WHERE "key" = @key AND owner = @owner;
+            """;
+
+        Release = $"DELETE FROM {table} WHERE \"key\" = @key AND owner = @owner;";
+
+        ExtendLease =
+            $"UPDATE {table} SET in_progress_expiration = @lease WHERE \"key\" = @key AND owner = @owner AND status = '{InProgress}';";
+
+        PurgeExpired = $"DELETE FROM {table} WHERE expiration <= @nowSeconds;";
+    }
+
+    public string CreateSchema { get; }
+
+    public string TryBegin { get; }
+
+    public string SelectOne { get; }
+
+    public string SelectMany { get; }
+
+    public string Complete { get; }
+
+    public string Release { get; }
+
+    public string ExtendLease { get; }
+
+    public string PurgeExpired { get; }
+}

@@ -1,0 +1,128 @@
+using IdempotentConsumer.DependencyInjection;
+using IdempotentConsumer.Execution;
+using IdempotentConsumer.Keys;
+using IdempotentConsumer.Stores;
+using IdempotentConsumer.Tests.Support;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Xunit;
+
+namespace IdempotentConsumer.Tests.DependencyInjection;
+
+/// <summary>Registration with <c>AddIdempotency</c>.</summary>
+public sealed class AddIdempotencyTests
+{
+    private static IConfiguration Configuration(Dictionary<string, string?> values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+
+    [Fact]
+    public void Given_an_idempotency_section_in_configuration_When_added_Then_the_options_are_bound_from_it()
+    {
+        var configuration = Configuration(new()
+        {
+            ["Idempotency:KeyPrefix"] = "shipping-consumer",
+            ["Idempotency:RecordExpiry"] = "00:10:00",
+            ["Idempotency:InProgressLease"] = "00:00:45",
+            ["Idempotency:UseLocalCache"] = "true",
+            ["Idempotency:LocalCacheMaxItems"] = "64",
+            ["Idempotency:KeyJmesPath"] = "powertools_json(body).orderId",
+            ["Idempotency:PayloadValidationJmesPath"] = "amount",
+            ["Idempotency:ThrowOnMissingKey"] = "true",
+            ["Idempotency:HashAlgorithm"] = "Md5",
+        });
+        var services = new ServiceCollection();
+
+        services.AddIdempotency(configuration.GetSection(IdempotencyOptions.SectionName));
+        using var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<IOptions<IdempotencyOptions>>().Value;
+
+        Assert.Equal("shipping-consumer", options.KeyPrefix);
+        Assert.Equal(TimeSpan.FromMinutes(10), options.RecordExpiry);
+        Assert.Equal(TimeSpan.FromSeconds(45), options.InProgressLease);
+        Assert.True(options.UseLocalCache);
+        Assert.Equal(64, options.LocalCacheMaxItems);
+        Assert.Equal("powertools_json(body).orderId", options.KeyJmesPath);
+        Assert.Equal("amount", options.PayloadValidationJmesPath);
+        Assert.True(options.ThrowOnMissingKey);
+        Assert.Equal(IdempotencyHashAlgorithm.Md5, options.HashAlgorithm);
+    }
+
+    [Fact]
+    public async Task Given_bound_options_When_the_executor_is_resolved_Then_it_uses_them_with_the_in_memory_store_by_default()
+    {
+        var configuration = Configuration(new()
+        {
+            ["Idempotency:KeyPrefix"] = "shipping-consumer",
+            ["Idempotency:RecordExpiry"] = "00:10:00",
+            ["Idempotency:UseLocalCache"] = "true",
+            ["Idempotency:KeyJmesPath"] = "orderId",
+        });
+        var time = new FakeTimeProvider();
+        var services = new ServiceCollection().AddSingleton<TimeProvider>(time);
+
+        services.AddIdempotency(configuration.GetSection("Idempotency"));
+        await using var provider = services.BuildServiceProvider();
+        var executor = provider.GetRequiredService<IdempotencyExecutor>();
+        var store = Assert.IsType<InMemoryIdempotencyStore>(provider.GetRequiredService<IIdempotencyStore>());
+        var outcome = await executor.ExecuteAsync(new IdempotencyInvocation<string>("""{"orderId":"o-1"}"""), 0, (_, _) => ValueTask.FromResult(1));
+
+        Assert.Same(executor, provider.GetRequiredService<IdempotencyExecutor>());
+        Assert.Same(store, executor.Store);
+        Assert.Equal("shipping-consumer#" + Execution.ExecutorKeyTests.Sha256Hex("o-1"), outcome.Key);
+        Assert.Equal(time.GetUtcNow() + TimeSpan.FromMinutes(10), (await store.GetAsync(outcome.Key!))!.ExpiresAt);
+    }
+
+    [Fact]
+    public void Given_configuration_and_a_code_delegate_When_added_Then_the_delegate_runs_after_binding()
+    {
+        var configuration = Configuration(new() { ["KeyPrefix"] = "from-config", ["RecordExpiry"] = "00:10:00" });
+        var services = new ServiceCollection();
+
+        services.AddIdempotency(configuration, o => o.KeySource = IdempotencyKeySource.From<Order>(x => x.OrderId));
+        using var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<IOptions<IdempotencyOptions>>().Value;
+
+        Assert.Equal("from-config", options.KeyPrefix);
+        Assert.NotNull(options.KeySource);
+    }
+
+    [Fact]
+    public void Given_a_store_registered_after_add_idempotency_When_the_executor_is_resolved_Then_it_uses_that_store()
+    {
+        var custom = new InMemoryIdempotencyStore();
+        var services = new ServiceCollection();
+
+        services.AddIdempotency(o => o.KeyPrefix = "c");
+        services.AddSingleton<IIdempotencyStore>(custom);
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Same(custom, provider.GetRequiredService<IdempotencyExecutor>().Store);
+    }
+
+    [Fact]
+    public void Given_a_store_registered_before_add_idempotency_When_the_executor_is_resolved_Then_the_in_memory_default_does_not_replace_it()
+    {
+        var custom = new InMemoryIdempotencyStore();
+        var services = new ServiceCollection().AddSingleton<IIdempotencyStore>(custom);
+
+        services.AddIdempotency();
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Same(custom, provider.GetRequiredService<IdempotencyExecutor>().Store);
+        Assert.Single(services, d => d.ServiceType == typeof(IIdempotencyStore));
+    }
+
+    [Fact]
+    public void Given_invalid_bound_options_When_the_executor_is_resolved_Then_it_throws_configuration()
+    {
+        var configuration = Configuration(new() { ["RecordExpiry"] = "-00:00:01" });
+        var services = new ServiceCollection();
+
+        services.AddIdempotency(configuration);
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Throws<IdempotentConsumer.Exceptions.IdempotencyConfigurationException>(() => provider.GetRequiredService<IdempotencyExecutor>());
+    }
+}
