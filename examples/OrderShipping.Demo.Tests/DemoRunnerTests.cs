@@ -21,6 +21,7 @@ public sealed class DemoRunnerTests
 
     [Theory]
     [InlineData(nameof(StoreKind.Memory))]
+    [InlineData(nameof(StoreKind.Sqlite))]
     public async Task Given_duplicate_sends_redeliveries_and_crashes_When_idempotency_is_on_Then_every_order_ships_exactly_once(string store)
     {
         var runner = new DemoRunner(SmallRun(Enum.Parse<StoreKind>(store)));

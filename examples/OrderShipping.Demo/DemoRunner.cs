@@ -79,7 +79,7 @@ internal sealed class DemoRunner
     private async Task<IOrderQueue> CreateQueueAsync(CancellationToken cancellationToken) => Options.Queue switch
     {
         QueueKind.Sqs => await SqsOrderQueue.CreateAsync(Options.SqsUrl, Timings.VisibilityTimeout, cancellationToken).ConfigureAwait(false),
-        _ => new InProcessOrderQueue(Timings.VisibilityTimeout, TimeProvider.System),
+        _ => new InProcessOrderQueue(Timings.VisibilityTimeout),
     };
 
     private async Task WaitUntilDrainedAsync(IOrderQueue queue, CancellationToken cancellationToken)
