@@ -21,9 +21,11 @@ if (args.Contains("--overhead"))
 }
 
 var ratios = new List<double>();
+var costs = new Dictionary<string, List<(double Self, double Emulator)>> { ["bare receive→delete loop"] = [], ["worker, in-memory store"] = [] };
 var results = new Dictionary<string, List<double>> { ["bare receive→delete loop"] = [], ["worker, in-memory store"] = [] };
 var fauxqs = new FauxqsFixture();
 await fauxqs.InitializeAsync();
+var cpu = new CpuCost(fauxqs.Process.ProcessId);
 DynamoDbLocalFixture? dynamo = null;
 try
 {
@@ -87,7 +89,9 @@ try
         {
             var queue = await Queues.CreateFilledAsync(sqs, "bare", messages);
             sqs.TakeCounts();
+            cpu.Start();
             Record("bare receive→delete loop", await BareLoop.DrainAsync(sqs, queue, messages), messages);
+            Cost("bare receive→delete loop");
             Calls(sqs, "bare receive→delete loop");
         }
 
@@ -95,9 +99,11 @@ try
         {
             var queue = await Queues.CreateFilledAsync(sqs, "memory", messages);
             sqs.TakeCounts();
+            cpu.Start();
             var (elapsed, handled) = await WorkerRun.DrainAsync(sqs, queue, messages, concurrency, $"memory-{round}", deleted, InMemory);
             Check(handled);
             Record("worker, in-memory store", elapsed, messages);
+            Cost("worker, in-memory store");
             Calls(sqs, "worker, in-memory store");
         }
 
@@ -122,6 +128,17 @@ try
         Console.WriteLine($"| {name} | {median:F0} | {median / baseline:F2}× |");
     }
 
+    var bareCost = Median(costs["bare receive→delete loop"].Select(c => c.Self + c.Emulator).ToList());
+    var workerCost = Median(costs["worker, in-memory store"].Select(c => c.Self + c.Emulator).ToList());
+    Console.WriteLine();
+    Console.WriteLine("| run | CPU µs/message, bench process | CPU µs/message, fauxqs |");
+    Console.WriteLine("| --- | ---: | ---: |");
+    foreach (var (name, values) in costs)
+    {
+        Console.WriteLine($"| {name} | {Median(values.Select(v => v.Self).ToList()):F1} | {Median(values.Select(v => v.Emulator).ToList()):F1} |");
+    }
+
+    Console.WriteLine($"CPU-bound estimate (bare loop CPU per message / in-memory worker CPU per message, both processes): {bareCost / workerCost:F2}×");
     Console.WriteLine($"median of the per-round ratios (in-memory worker / bare loop, each pair run back to back): {Median(ratios):F2}×");
     dynamoClient?.Dispose();
 }
@@ -136,6 +153,8 @@ finally
 }
 
 void Record(string name, TimeSpan elapsed, int count) => results[name].Add(count / elapsed.TotalSeconds);
+
+void Cost(string name) => costs[name].Add(cpu!.PerMessage(messages));
 
 void Calls(CountingSqsClient client, string name)
 {
