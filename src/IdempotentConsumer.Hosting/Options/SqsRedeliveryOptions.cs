@@ -1,0 +1,26 @@
+namespace IdempotentConsumer.Hosting.Options;
+
+/// <summary>
+/// When a failed message becomes visible again. SQS counts visibility in whole seconds, so every delay is
+/// rounded up to at least one second: a failure never comes straight back in a hot loop.
+/// </summary>
+public sealed class SqsRedeliveryOptions
+{
+    /// <summary>The delay after the first failed delivery. Default: 2 s.</summary>
+    public TimeSpan InitialDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The factor applied per further delivery (<c>InitialDelay × Multiplier^(receiveCount − 1)</c>). Default: 2.</summary>
+    public double Multiplier { get; set; } = 2;
+
+    /// <summary>The longest delay (SQS allows up to 12 h). Default: 5 min.</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Spread delays by up to ±20 % so failures of many messages do not return in lockstep. Default: true.</summary>
+    public bool UseJitter { get; set; } = true;
+
+    /// <summary>
+    /// The delay when another attempt holds the message's idempotency lease ("already in progress"):
+    /// short, since that attempt is usually about to finish; the redelivery is then answered from its record. Default: 2 s.
+    /// </summary>
+    public TimeSpan InProgressDelay { get; set; } = TimeSpan.FromSeconds(2);
+}

@@ -1,0 +1,126 @@
+using Amazon.SQS;
+using Amazon.SQS.Model;
+using IdempotentConsumer.Hosting.Options;
+using IdempotentConsumer.Hosting.Telemetry;
+using Microsoft.Extensions.Logging;
+
+namespace IdempotentConsumer.Hosting.Worker;
+
+/// <summary>
+/// Long-polls the queue while there are free slots, asking for no more messages than there are slots, with every
+/// system attribute. A failed receive is logged and retried after a growing pause; the loop only ends when stopped.
+/// </summary>
+internal sealed partial class SqsPoller
+{
+    private readonly IAmazonSQS _sqs;
+    private readonly SqsConsumerOptions _options;
+    private readonly bool _isFifo;
+    private readonly ConcurrencyGate _gate;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly int _visibilitySeconds;
+
+    public SqsPoller(IAmazonSQS sqs, SqsConsumerOptions options, bool isFifo, ConcurrencyGate gate, TimeProvider timeProvider, ILogger logger)
+    {
+        _sqs = sqs;
+        _options = options;
+        _isFifo = isFifo;
+        _gate = gate;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _visibilitySeconds = (int)Math.Ceiling(options.VisibilityTimeout.TotalSeconds);
+    }
+
+    /// <param name="onMessage">Takes over one received message (and its slot) with the time it was received.</param>
+    /// <param name="stop">Stops receiving; an in-flight long poll is cancelled.</param>
+    public async Task RunAsync(Action<Message, DateTimeOffset> onMessage, CancellationToken stop)
+    {
+        var backoff = new ErrorBackoff(_options.ErrorBackoff, _timeProvider);
+        string? attemptId = null;
+        while (!stop.IsCancellationRequested)
+        {
+            int slots;
+            try
+            {
+                slots = await _gate.AcquireAsync(_options.MaxNumberOfMessages, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            var handedOver = 0;
+            try
+            {
+                // FIFO: a receive retried with the same attempt id returns the same messages instead of locking them away.
+                attemptId ??= _isFifo ? Guid.NewGuid().ToString("N") : null;
+                var response = await _sqs.ReceiveMessageAsync(CreateRequest(slots, attemptId), stop).ConfigureAwait(false);
+                attemptId = null;
+                backoff.Reset();
+                var receivedAt = _timeProvider.GetUtcNow();
+                var messages = response?.Messages;
+                if (messages is null || messages.Count == 0)
+                {
+                    if (_options.WaitTimeSeconds == 0)
+                    {
+                        // Short polling on an empty queue would otherwise spin.
+                        await Task.Delay(_options.ErrorBackoff.InitialDelay, _timeProvider, stop).ConfigureAwait(false);
+                    }
+
+                    continue;
+                }
+
+                foreach (var message in messages)
+                {
+                    if (handedOver == slots || string.IsNullOrEmpty(message.ReceiptHandle))
+                    {
+                        LogUnexpectedMessage(_logger, message.MessageId);
+                        continue;
+                    }
+
+                    handedOver++;
+                    onMessage(message, receivedAt);
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                SqsConsumerTelemetry.RecordError("receive");
+                var delay = backoff.NextDelay();
+                LogReceiveFailed(_logger, ex, backoff.ConsecutiveFailures, delay);
+                try
+                {
+                    await Task.Delay(delay, _timeProvider, stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
+            finally
+            {
+                _gate.Release(slots - handedOver);
+            }
+        }
+    }
+
+    private ReceiveMessageRequest CreateRequest(int maxMessages, string? attemptId) => new()
+    {
+        QueueUrl = _options.QueueUrl,
+        MaxNumberOfMessages = maxMessages,
+        WaitTimeSeconds = _options.WaitTimeSeconds,
+        VisibilityTimeout = _visibilitySeconds,
+        MessageSystemAttributeNames = ["All"],
+        MessageAttributeNames = ["All"],
+        ReceiveRequestAttemptId = attemptId,
+    };
+
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Warning, Message = "Receiving failed ({Failures} in a row); trying again in {Delay}.")]
+    private static partial void LogReceiveFailed(ILogger logger, Exception exception, int failures, TimeSpan delay);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Ignoring message {MessageId}: more messages than asked for, or no receipt handle; it comes back after its visibility timeout.")]
+    private static partial void LogUnexpectedMessage(ILogger logger, string? messageId);
+}

@@ -1,0 +1,197 @@
+using System.Net;
+using Amazon.Runtime;
+using Amazon.SQS;
+using Amazon.SQS.Model;
+using IdempotentConsumer.Exceptions;
+using IdempotentConsumer.Execution;
+using IdempotentConsumer.Hosting.Telemetry;
+using Microsoft.Extensions.Logging;
+
+namespace IdempotentConsumer.Hosting.Worker;
+
+/// <summary>
+/// Keeps one received message invisible while it waits or runs: every interval it moves the visibility timeout
+/// forward, then moves the idempotency lease (owner-checked by the store) along with it. When either cannot be
+/// extended before the visibility lapses, the message is lost to this consumer and the handler is cancelled.
+/// </summary>
+/// <remarks>
+/// The lease ends one heartbeat interval after the visibility. If this process stalls past the visibility timeout,
+/// a redelivery elsewhere then finds the record still in progress and backs off, instead of taking the lease and
+/// running the side effect a second time; after a real crash the redelivery waits at most that interval longer.
+/// </remarks>
+internal sealed partial class VisibilityHeartbeat
+{
+    private readonly IAmazonSQS _sqs;
+    private readonly string _queueUrl;
+    private readonly string _receiptHandle;
+    private readonly string _messageId;
+    private readonly TimeSpan _visibilityTimeout;
+    private readonly TimeSpan _interval;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly Action _onLost;
+    private readonly CancellationTokenSource _stop = new();
+    private Task _loop = Task.CompletedTask;
+    private long _visibleUntilTicks;
+    private int _lost;
+    private int _stopped;
+
+    // visibleUntil: When the visibility granted by the receive lapses.
+    // onLost: Called once when the message or its lease is lost (cancels the handler).
+    public VisibilityHeartbeat(
+        IAmazonSQS sqs,
+        string queueUrl,
+        string receiptHandle,
+        string messageId,
+        TimeSpan visibilityTimeout,
+        TimeSpan interval,
+        DateTimeOffset visibleUntil,
+        TimeProvider timeProvider,
+        ILogger logger,
+        Action onLost)
+    {
+        _sqs = sqs;
+        _queueUrl = queueUrl;
+        _receiptHandle = receiptHandle;
+        _messageId = messageId;
+        _visibilityTimeout = visibilityTimeout;
+        _interval = interval;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _onLost = onLost;
+        _visibleUntilTicks = visibleUntil.UtcTicks;
+    }
+
+    /// <summary>When the message's visibility currently lapses.</summary>
+    public DateTimeOffset VisibleUntil => new(Interlocked.Read(ref _visibleUntilTicks), TimeSpan.Zero);
+
+    /// <summary>When the idempotency lease should lapse: one interval after the visibility.</summary>
+    public DateTimeOffset LeaseUntil => VisibleUntil + _interval;
+
+    /// <summary>Reads the lease held by the running handler, if any (set when the handler starts).</summary>
+    public Func<IdempotencyLease?>? LeaseAccessor { get; set; }
+
+    /// <summary>True once an extension failed for good: the handler was cancelled and the message is not ours any more.</summary>
+    public bool IsLost => Volatile.Read(ref _lost) == 1;
+
+    /// <summary>How many extensions succeeded.</summary>
+    public int Extensions { get; private set; }
+
+    /// <summary>Starts extending.</summary>
+    public void Start() => _loop = RunAsync(_stop.Token);
+
+    /// <summary>Stops extending and waits for an extension under way, so nothing extends a message after its delete or hand-back.</summary>
+    public async ValueTask StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken stop)
+    {
+        // A failed extension is retried this often while the visibility still has time left.
+        var retryDelay = TimeSpan.FromTicks(Math.Max(_interval.Ticks / 4, TimeSpan.FromMilliseconds(50).Ticks));
+        var nextTick = VisibleUntil - _visibilityTimeout + _interval;
+        while (true)
+        {
+            try
+            {
+                var wait = nextTick - _timeProvider.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, _timeProvider, stop).ConfigureAwait(false);
+                }
+
+                await ExtendOnceAsync(stop).ConfigureAwait(false);
+                nextTick = _timeProvider.GetUtcNow() + _interval;
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (IdempotencyStaleOwnerException) when (LeaseAccessor?.Invoke() is null)
+            {
+                // The handler finished and completed its record between reading the lease and extending it: not a loss.
+                return;
+            }
+            catch (Exception ex) when (IsFinal(ex))
+            {
+                Lose(ex);
+                return;
+            }
+            catch (Exception ex)
+            {
+                SqsConsumerTelemetry.RecordError("change_visibility");
+                var retryAt = _timeProvider.GetUtcNow() + retryDelay;
+                if (retryAt >= VisibleUntil)
+                {
+                    Lose(ex);
+                    return;
+                }
+
+                LogExtensionRetry(_logger, ex, _messageId, VisibleUntil);
+                nextTick = retryAt;
+            }
+        }
+    }
+
+    private async Task ExtendOnceAsync(CancellationToken stop)
+    {
+        var requestedAt = _timeProvider.GetUtcNow();
+        await _sqs.ChangeMessageVisibilityAsync(
+            new ChangeMessageVisibilityRequest
+            {
+                QueueUrl = _queueUrl,
+                ReceiptHandle = _receiptHandle,
+                VisibilityTimeout = (int)Math.Ceiling(_visibilityTimeout.TotalSeconds),
+            },
+            stop).ConfigureAwait(false);
+        var visibleUntil = requestedAt + _visibilityTimeout;
+        Interlocked.Exchange(ref _visibleUntilTicks, visibleUntil.UtcTicks);
+
+        if (LeaseAccessor?.Invoke() is { } lease)
+        {
+            await lease.ExtendAsync(LeaseUntil - _timeProvider.GetUtcNow(), stop).ConfigureAwait(false);
+        }
+
+        Extensions++;
+        SqsConsumerTelemetry.VisibilityExtensions.Add(1);
+    }
+
+    private void Lose(Exception reason)
+    {
+        if (Interlocked.Exchange(ref _lost, 1) == 1)
+        {
+            return;
+        }
+
+        SqsConsumerTelemetry.HeartbeatFailures.Add(1);
+        LogLost(_logger, reason, _messageId, reason.GetType().Name);
+        _onLost();
+    }
+
+    /// <summary>Failures that no retry heals: the receipt handle or the lease is no longer ours.</summary>
+    private static bool IsFinal(Exception ex) => ex switch
+    {
+        IdempotencyStaleOwnerException => true,
+        ReceiptHandleIsInvalidException or MessageNotInflightException or QueueDoesNotExistException => true,
+        AmazonServiceException { StatusCode: HttpStatusCode.BadRequest or HttpStatusCode.NotFound or HttpStatusCode.Forbidden } service
+            => !IsThrottling(service),
+        _ => false,
+    };
+
+    private static bool IsThrottling(AmazonServiceException ex) =>
+        ex is RequestThrottledException || (ex.ErrorCode?.Contains("Throttl", StringComparison.OrdinalIgnoreCase) ?? false);
+
+    [LoggerMessage(EventId = 1200, Level = LogLevel.Warning, Message = "Message {MessageId}: extending visibility failed; retrying while it stays invisible (until {VisibleUntil:O}).")]
+    private static partial void LogExtensionRetry(ILogger logger, Exception exception, string messageId, DateTimeOffset visibleUntil);
+
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Error, Message = "Message {MessageId}: visibility or idempotency lease could not be extended ({Reason}); cancelling its handler, the message is no longer ours.")]
+    private static partial void LogLost(ILogger logger, Exception exception, string messageId, string reason);
+}

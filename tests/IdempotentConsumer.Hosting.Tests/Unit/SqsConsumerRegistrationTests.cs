@@ -1,0 +1,185 @@
+using Amazon.SQS;
+using IdempotentConsumer.Hosting.DependencyInjection;
+using IdempotentConsumer.Hosting.Options;
+using IdempotentConsumer.Hosting.Tests.Support;
+using IdempotentConsumer.Hosting.Worker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Moq;
+using Xunit;
+
+namespace IdempotentConsumer.Hosting.Tests.Unit;
+
+public sealed class SqsConsumerRegistrationTests
+{
+    private const string QueueUrl = "http://127.0.0.1:1/000000000000/orders-queue";
+
+    private static ServiceCollection Services()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(Mock.Of<IAmazonSQS>());
+        services.AddSingleton(new ShippingLedger());
+        services.AddScoped<ScopeProbe>();
+        return services;
+    }
+
+    private static IConfiguration Configuration(Dictionary<string, string?> values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+
+    private static SqsConsumerService<Order>[] Consumers(IServiceProvider provider) =>
+        provider.GetServices<IHostedService>().OfType<SqsConsumerService<Order>>().ToArray();
+
+    [Fact]
+    public void Given_a_configuration_section_When_registered_Then_every_setting_is_bound_and_the_section_key_names_the_consumer()
+    {
+        var configuration = Configuration(new()
+        {
+            ["Consumers:Orders:QueueUrl"] = QueueUrl,
+            ["Consumers:Orders:MaxConcurrency"] = "4",
+            ["Consumers:Orders:MaxNumberOfMessages"] = "5",
+            ["Consumers:Orders:WaitTimeSeconds"] = "10",
+            ["Consumers:Orders:VisibilityTimeout"] = "00:01:00",
+            ["Consumers:Orders:HeartbeatInterval"] = "00:00:15",
+            ["Consumers:Orders:MaxReceiveCount"] = "6",
+            ["Consumers:Orders:Redelivery:InitialDelay"] = "00:00:03",
+            ["Consumers:Orders:Redelivery:MaxDelay"] = "00:02:00",
+            ["Consumers:Orders:Redelivery:InProgressDelay"] = "00:00:04",
+            ["Consumers:Orders:DeleteBatch:FlushInterval"] = "00:00:00.050",
+            ["Consumers:Orders:ErrorBackoff:MaxDelay"] = "00:00:10",
+            ["Consumers:Orders:Idempotency:KeyJmesPath"] = "orderId",
+            ["Consumers:Orders:Idempotency:RecordExpiry"] = "02:00:00",
+            ["Consumers:Orders:Retry:MaxRetryAttempts"] = "1",
+        });
+        var services = Services();
+
+        var builder = services.AddSqsConsumer<Order, ShipOrderHandler>(configuration.GetSection("Consumers:Orders"));
+        using var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<IOptionsMonitor<SqsConsumerOptions>>().Get(builder.OptionsName);
+
+        Assert.Equal(QueueUrl, options.QueueUrl);
+        Assert.Equal(4, options.MaxConcurrency);
+        Assert.Equal(5, options.MaxNumberOfMessages);
+        Assert.Equal(10, options.WaitTimeSeconds);
+        Assert.Equal(TimeSpan.FromMinutes(1), options.VisibilityTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(15), options.HeartbeatInterval);
+        Assert.Equal(6, options.MaxReceiveCount);
+        Assert.Equal(TimeSpan.FromSeconds(3), options.Redelivery.InitialDelay);
+        Assert.Equal(TimeSpan.FromMinutes(2), options.Redelivery.MaxDelay);
+        Assert.Equal(TimeSpan.FromSeconds(4), options.Redelivery.InProgressDelay);
+        Assert.Equal(TimeSpan.FromMilliseconds(50), options.DeleteBatch.FlushInterval);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.ErrorBackoff.MaxDelay);
+        Assert.Equal("orderId", options.Idempotency.KeyJmesPath);
+        Assert.Equal(TimeSpan.FromHours(2), options.Idempotency.RecordExpiry);
+        Assert.Equal(1, options.Retry.MaxRetryAttempts);
+
+        var consumer = Assert.Single(Consumers(provider)).Consumer;
+        Assert.Equal("Orders", consumer.Name);
+        Assert.Equal("Orders", options.Idempotency.KeyPrefix);
+    }
+
+    [Fact]
+    public void Given_builder_settings_When_configuration_says_otherwise_Then_the_builder_wins()
+    {
+        var configuration = Configuration(new()
+        {
+            ["QueueUrl"] = QueueUrl,
+            ["MaxConcurrency"] = "8",
+            ["Idempotency:KeyPrefix"] = "from-config",
+        });
+        var services = Services();
+
+        var builder = services.AddSqsConsumer<Order, ShipOrderHandler>(configuration, o => o.WaitTimeSeconds = 2)
+            .WithConcurrency(2)
+            .WithKeyPrefix("orders-v1")
+            .WithoutRetry()
+            .WithRedelivery(r => r.InitialDelay = TimeSpan.FromSeconds(9));
+        using var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<IOptionsMonitor<SqsConsumerOptions>>().Get(builder.OptionsName);
+
+        Assert.Equal(2, options.MaxConcurrency);
+        Assert.Equal(2, options.WaitTimeSeconds);
+        Assert.Equal("orders-v1", options.Idempotency.KeyPrefix);
+        Assert.Equal(0, options.Retry.MaxRetryAttempts);
+        Assert.Equal(TimeSpan.FromSeconds(9), options.Redelivery.InitialDelay);
+    }
+
+    [Fact]
+    public void Given_no_name_and_no_section_When_registered_in_code_Then_the_queue_names_the_consumer_and_its_keys()
+    {
+        var services = Services();
+
+        var builder = services.AddSqsConsumer<Order, ShipOrderHandler>(o => o.QueueUrl = QueueUrl);
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Equal("orders-queue", Assert.Single(Consumers(provider)).Consumer.Name);
+        Assert.Equal("orders-queue", provider.GetRequiredService<IOptionsMonitor<SqsConsumerOptions>>().Get(builder.OptionsName).Idempotency.KeyPrefix);
+    }
+
+    [Fact]
+    public void Given_two_consumers_When_registered_Then_each_has_its_own_options_and_hosted_service()
+    {
+        var services = Services();
+
+        var orders = services.AddSqsConsumer<Order, ShipOrderHandler>(o => { o.QueueUrl = QueueUrl; o.Name = "orders"; });
+        var refunds = services.AddSqsConsumer<Order, ShipOrderHandler>(o => { o.QueueUrl = QueueUrl + "-refunds.fifo"; o.Name = "refunds"; });
+        using var provider = services.BuildServiceProvider();
+
+        Assert.NotEqual(orders.OptionsName, refunds.OptionsName);
+        var consumers = Consumers(provider).Select(s => s.Consumer).ToArray();
+        Assert.Equal(["orders", "refunds"], consumers.Select(c => c.Name).Order());
+        Assert.True(consumers.Single(c => c.Name == "refunds").IsFifo);
+        Assert.False(consumers.Single(c => c.Name == "orders").IsFifo);
+    }
+
+    [Theory]
+    [InlineData("", 10, 10, 20, 30, "QueueUrl is required")]
+    [InlineData(QueueUrl, 0, 10, 20, 30, "MaxConcurrency")]
+    [InlineData(QueueUrl, 10, 11, 20, 30, "MaxNumberOfMessages")]
+    [InlineData(QueueUrl, 10, 10, 21, 30, "WaitTimeSeconds")]
+    [InlineData(QueueUrl, 10, 10, 20, 0, "VisibilityTimeout")]
+    public async Task Given_invalid_settings_When_the_host_starts_Then_it_fails_with_the_reason(string queueUrl, int concurrency, int maxMessages, int wait, int visibilitySeconds, string reason)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddSingleton(Mock.Of<IAmazonSQS>());
+        builder.Services.AddSingleton(new ShippingLedger());
+        builder.Services.AddScoped<ScopeProbe>();
+        builder.Services.AddSqsConsumer<Order, ShipOrderHandler>(o =>
+        {
+            o.QueueUrl = queueUrl;
+            o.MaxConcurrency = concurrency;
+            o.MaxNumberOfMessages = maxMessages;
+            o.WaitTimeSeconds = wait;
+            o.VisibilityTimeout = TimeSpan.FromSeconds(visibilitySeconds);
+        });
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_a_heartbeat_not_shorter_than_the_visibility_When_validated_Then_it_is_rejected()
+    {
+        var result = new SqsConsumerOptionsValidator().Validate("orders", new SqsConsumerOptions
+        {
+            QueueUrl = QueueUrl,
+            VisibilityTimeout = TimeSpan.FromSeconds(10),
+            HeartbeatInterval = TimeSpan.FromSeconds(10),
+        });
+
+        Assert.True(result.Failed);
+        Assert.Contains("HeartbeatInterval", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_the_defaults_and_a_queue_When_validated_Then_they_pass()
+    {
+        var result = new SqsConsumerOptionsValidator().Validate("orders", new SqsConsumerOptions { QueueUrl = QueueUrl });
+
+        Assert.True(result.Succeeded);
+    }
+}
