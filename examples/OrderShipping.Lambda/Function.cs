@@ -48,7 +48,7 @@ public sealed class Function
             .WithStore(store)
             .ConfigureIdempotency(OrderShippingIdempotency.Configure)
             .WithTimeProvider(timeProvider ?? TimeProvider.System)
-            .Handle(new ShipOrderHandler(shippingApi));
+            .Handle<ShipmentReceipt>(new ShipOrderHandler(shippingApi));
     }
 
     /// <summary>Handles one batch of orders.</summary>

@@ -31,7 +31,7 @@ internal sealed class ConsumerProcess
 
         Pipeline = builder
             .Use(faults.For(this))
-            .Build(new ShipOrderHandler(shippingApi));
+            .Build<ShipmentReceipt>(new ShipOrderHandler(shippingApi));
     }
 
     public string Name { get; }
