@@ -21,7 +21,7 @@ public sealed class ShipOrderHandlerTests
         OrderShippingIdempotency.Configure(options);
         return new MessagePipelineBuilder<Order>()
             .UseIdempotency(new IdempotencyExecutor(store, options))
-            .Build(new ShipOrderHandler(api));
+            .Build<ShipmentReceipt>(new ShipOrderHandler(api));
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class ShipOrderHandlerTests
     public async Task Given_no_idempotency_middleware_Then_no_key_reaches_the_carrier()
     {
         var api = new FakeShippingApi();
-        var pipeline = new MessagePipelineBuilder<Order>().Build(new ShipOrderHandler(api));
+        var pipeline = new MessagePipelineBuilder<Order>().Build<ShipmentReceipt>(new ShipOrderHandler(api));
 
         await pipeline.ProcessAsync(Message("m-1", new Order("ORD-7", "USR-1", "SKU-1")), Services);
 

@@ -33,6 +33,12 @@ internal sealed class DemoRunner
 
     public DemoStatistics Statistics { get; } = new();
 
+    /// <summary>
+    /// Every run is a new day in a new shop: its own key prefix, so a DynamoDB table shared across runs
+    /// does not answer this run's ORD-000001 with the previous run's shipment.
+    /// </summary>
+    public string KeyPrefix { get; } = $"{OrderShippingIdempotency.KeyPrefix}-demo-{Guid.NewGuid():N}";
+
     public async Task<DemoReport> RunAsync(CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
@@ -49,7 +55,7 @@ internal sealed class DemoRunner
             .Select(number => new ConsumerLoop(
                 number,
                 queue,
-                name => new ConsumerProcess(name, store.Store, ShippingApi, faults, Options.Idempotency, Timings.Lease),
+                name => new ConsumerProcess(name, store.Store, ShippingApi, faults, Options.Idempotency, Timings.Lease, KeyPrefix),
                 Statistics,
                 Timings,
                 services))

@@ -9,7 +9,11 @@ namespace OrderShipping.Handling;
 /// key; passing that key to the carrier as <c>Idempotency-Key</c> is what makes a crash between the
 /// shipping call and the completed record harmless: the retry ships nothing new.
 /// </summary>
-public sealed class ShipOrderHandler : IMessageHandler<Order, ShipmentReceipt>
+/// <remarks>
+/// It serves both handler shapes: with a result (stored and replayed, as the demo and the Lambda use it) and
+/// without (as the hosted worker registers it).
+/// </remarks>
+public sealed class ShipOrderHandler : IMessageHandler<Order, ShipmentReceipt>, IMessageHandler<Order>
 {
     private readonly IShippingApi _shippingApi;
 
@@ -28,4 +32,8 @@ public sealed class ShipOrderHandler : IMessageHandler<Order, ShipmentReceipt>
         var idempotencyKey = context.Lease?.Key ?? context.IdempotencyKey;
         return _shippingApi.ShipAsync(request, idempotencyKey, cancellationToken);
     }
+
+    /// <inheritdoc />
+    async ValueTask IMessageHandler<Order>.HandleAsync(Order message, MessageContext<Order> context, CancellationToken cancellationToken) =>
+        await HandleAsync(message, context, cancellationToken).ConfigureAwait(false);
 }

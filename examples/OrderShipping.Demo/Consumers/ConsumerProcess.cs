@@ -16,7 +16,7 @@ internal sealed class ConsumerProcess
 {
     private readonly ProcessBoundStore _store;
 
-    public ConsumerProcess(string name, IIdempotencyStore sharedStore, IShippingApi shippingApi, FaultInjector faults, bool idempotency, TimeSpan lease)
+    public ConsumerProcess(string name, IIdempotencyStore sharedStore, IShippingApi shippingApi, FaultInjector faults, bool idempotency, TimeSpan lease, string keyPrefix)
     {
         Name = name;
         _store = new ProcessBoundStore(sharedStore);
@@ -25,12 +25,13 @@ internal sealed class ConsumerProcess
         {
             var options = new IdempotencyOptions { InProgressLease = lease };
             OrderShippingIdempotency.Configure(options);
+            options.KeyPrefix = keyPrefix;
             builder.UseIdempotency(new IdempotencyExecutor(_store, options));
         }
 
         Pipeline = builder
             .Use(faults.For(this))
-            .Build(new ShipOrderHandler(shippingApi));
+            .Build<ShipmentReceipt>(new ShipOrderHandler(shippingApi));
     }
 
     public string Name { get; }
