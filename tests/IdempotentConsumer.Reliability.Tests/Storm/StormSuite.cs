@@ -87,7 +87,7 @@ public abstract class StormSuite(ITestOutputHelper output) : IAsyncLifetime
 
         var report = await StormOver(shipping, orders: Math.Min(Orders, 150))
             .WithDuplicateSends(0.30)
-            .WithLeaseExpiryMidHandler(0.05)
+            .WithLeaseExpiryMidHandler(0.08)
             .RunAsync();
         output.WriteLine(report.ToString());
 

@@ -364,9 +364,9 @@ internal sealed class StormRun<TMessage>
                     return;
                 }
             }
-            catch (IdempotencyException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                // A store that fails a read now may answer the next one.
+                // Only watching: a store that fails a read now may answer the next one.
             }
 
             // Back off, so that many stalled handlers do not flood the store with reads.
