@@ -27,6 +27,13 @@ public sealed class SqsConsumerOptions
     /// <summary>Messages asked for per receive, 1–10 (fewer when fewer slots are free). Default: 10.</summary>
     public int MaxNumberOfMessages { get; set; } = 10;
 
+    /// <summary>
+    /// When fewer than <see cref="MaxNumberOfMessages"/> slots are free while messages are still running, how long the
+    /// poller waits for more to come free before it receives; keeps receives full while handlers are quick.
+    /// Zero: receive as soon as one slot is free. Default: 10 ms.
+    /// </summary>
+    public TimeSpan ReceiveBatchWindow { get; set; } = TimeSpan.FromMilliseconds(10);
+
     /// <summary>Long-polling wait per receive in seconds, 0–20. Default: 20.</summary>
     public int WaitTimeSeconds { get; set; } = 20;
 

@@ -25,6 +25,11 @@ internal sealed class SqsConsumerOptionsValidator : IValidateOptions<SqsConsumer
             errors.Add("MaxNumberOfMessages must be between 1 and 10.");
         }
 
+        if (options.ReceiveBatchWindow < TimeSpan.Zero || options.ReceiveBatchWindow > TimeSpan.FromSeconds(1))
+        {
+            errors.Add("ReceiveBatchWindow must be between 0 and 1 second.");
+        }
+
         if (options.WaitTimeSeconds is < 0 or > 20)
         {
             errors.Add("WaitTimeSeconds must be between 0 and 20.");

@@ -32,14 +32,33 @@ internal sealed class ConcurrencyGate
         }
     }
 
-    /// <summary>Waits until at least one slot is free, then takes up to <paramref name="max"/> of them.</summary>
+    /// <summary>
+    /// Waits until at least one slot is free, then takes up to <paramref name="max"/> of them. When fewer than
+    /// <paramref name="max"/> are free while others are still busy, it first waits up to <paramref name="fillWindow"/>
+    /// for more to come free, so a stream of quick messages is received in full batches rather than one by one.
+    /// </summary>
     /// <returns>How many slots were taken (at least one).</returns>
-    public async ValueTask<int> AcquireAsync(int max, CancellationToken cancellationToken)
+    public async ValueTask<int> AcquireAsync(int max, TimeSpan fillWindow, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        var wanted = Math.Min(max, Capacity);
         while (true)
         {
-            Task released;
+            await WaitUntilFreeAsync(1, cancellationToken).ConfigureAwait(false);
+            if (fillWindow > TimeSpan.Zero && Available < wanted)
+            {
+                using var windowEnds = new CancellationTokenSource(fillWindow, timeProvider);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, windowEnds.Token);
+                try
+                {
+                    await WaitUntilFreeAsync(wanted, linked.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // The window closed: receive for the slots that are free now.
+                }
+            }
+
             lock (_lock)
             {
                 if (_available > 0)
@@ -47,6 +66,21 @@ internal sealed class ConcurrencyGate
                     var taken = Math.Min(max, _available);
                     _available -= taken;
                     return taken;
+                }
+            }
+        }
+    }
+
+    private async ValueTask WaitUntilFreeAsync(int count, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task released;
+            lock (_lock)
+            {
+                if (_available >= count)
+                {
+                    return;
                 }
 
                 _released ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -30,6 +30,7 @@ internal sealed partial class SqsConsumer<TMessage>
     // Never disposed: the host may signal its deadline while, or after, the drain finishes, from any thread.
     private readonly CancellationTokenSource _unwindDeadline;
     private readonly CancellationTokenSource _finalDeadline;
+    private HeartbeatScheduler? _heartbeats;
     private MessageDispatcher? _dispatcher;
     private SqsMessageProcessor<TMessage>? _processor;
     private int _abandoned;
@@ -79,6 +80,8 @@ internal sealed partial class SqsConsumer<TMessage>
             _pipeline, _scopes, policy, _deletes, _sqs, _options.QueueUrl, _timeProvider, _logger, OnFinished, _finalDeadline.Token);
         _dispatcher = new MessageDispatcher(IsFifo, _processor.ProcessAsync, _processor.HandBackAsync);
 
+        await using var heartbeats = new HeartbeatScheduler(HeartbeatScheduler.TickFor(_heartbeatInterval), _timeProvider);
+        _heartbeats = heartbeats;
         var deleting = _deletes.RunAsync(_finalDeadline.Token);
         LogStarted(_logger, Name, _options.QueueUrl, _options.MaxConcurrency, IsFifo, maxReceiveCount);
         try
@@ -128,6 +131,7 @@ internal sealed partial class SqsConsumer<TMessage>
             _options.VisibilityTimeout,
             _heartbeatInterval,
             receivedAt + _options.VisibilityTimeout,
+            _heartbeats!,
             _timeProvider,
             _heartbeatLogger,
             () => delivery?.CancelHandler());

@@ -63,6 +63,14 @@ internal sealed partial class SqsMessageProcessor<TMessage>
                 return false;
             }
 
+            if (delivery.Heartbeat.IsLost)
+            {
+                // It waited behind its FIFO group for longer than the heartbeat could keep it: not ours to run.
+                await delivery.Heartbeat.StopAsync().ConfigureAwait(false);
+                LogLeft(_logger, delivery.MessageId);
+                return false;
+            }
+
             var result = await RunPipelineAsync(delivery).ConfigureAwait(false);
             await delivery.Heartbeat.StopAsync().ConfigureAwait(false);
             var disposition = _policy.Decide(result, delivery.Incoming.ReceiveCount, delivery.IsAbandoned, delivery.Heartbeat.IsLost);

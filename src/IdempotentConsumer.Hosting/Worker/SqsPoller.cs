@@ -42,7 +42,7 @@ internal sealed partial class SqsPoller
             int slots;
             try
             {
-                slots = await _gate.AcquireAsync(_options.MaxNumberOfMessages, stop).ConfigureAwait(false);
+                slots = await _gate.AcquireAsync(_options.MaxNumberOfMessages, _options.ReceiveBatchWindow, _timeProvider, stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {

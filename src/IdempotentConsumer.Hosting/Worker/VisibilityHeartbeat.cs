@@ -27,15 +27,19 @@ internal sealed partial class VisibilityHeartbeat
     private readonly string _messageId;
     private readonly TimeSpan _visibilityTimeout;
     private readonly TimeSpan _interval;
+    private readonly HeartbeatScheduler _scheduler;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly Action _onLost;
-    private readonly CancellationTokenSource _stop = new();
-    private Task _loop = Task.CompletedTask;
+    private readonly object _lock = new();
+    private CancellationTokenSource? _extensionCancellation;
+    private Task? _extension;
     private long _visibleUntilTicks;
+    private DateTimeOffset _nextExtension;
+    private bool _stopped;
     private int _lost;
-    private int _stopped;
 
+    // scheduler: the consumer's shared timer, which calls BeginExtension when this heartbeat is due.
     // visibleUntil: When the visibility granted by the receive lapses.
     // onLost: Called once when the message or its lease is lost (cancels the handler).
     public VisibilityHeartbeat(
@@ -46,6 +50,7 @@ internal sealed partial class VisibilityHeartbeat
         TimeSpan visibilityTimeout,
         TimeSpan interval,
         DateTimeOffset visibleUntil,
+        HeartbeatScheduler scheduler,
         TimeProvider timeProvider,
         ILogger logger,
         Action onLost)
@@ -56,10 +61,12 @@ internal sealed partial class VisibilityHeartbeat
         _messageId = messageId;
         _visibilityTimeout = visibilityTimeout;
         _interval = interval;
+        _scheduler = scheduler;
         _timeProvider = timeProvider;
         _logger = logger;
         _onLost = onLost;
         _visibleUntilTicks = visibleUntil.UtcTicks;
+        _nextExtension = visibleUntil - visibilityTimeout + interval;
     }
 
     /// <summary>When the message's visibility currently lapses.</summary>
@@ -77,66 +84,109 @@ internal sealed partial class VisibilityHeartbeat
     /// <summary>How many extensions succeeded.</summary>
     public int Extensions { get; private set; }
 
-    /// <summary>Starts extending.</summary>
-    public void Start() => _loop = RunAsync(_stop.Token);
+    /// <summary>Starts extending (on the scheduler's ticks).</summary>
+    public void Start() => _scheduler.Add(this);
 
     /// <summary>Stops extending and waits for an extension under way, so nothing extends a message after its delete or hand-back.</summary>
     public async ValueTask StopAsync()
     {
-        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        Task? extension;
+        CancellationTokenSource? cancellation;
+        lock (_lock)
         {
-            return;
+            if (_stopped)
+            {
+                return;
+            }
+
+            _stopped = true;
+            extension = _extension;
+            cancellation = _extensionCancellation;
         }
 
-        await _stop.CancelAsync().ConfigureAwait(false);
-        await _loop.ConfigureAwait(false);
-        _stop.Dispose();
+        _scheduler.Remove(this);
+        if (extension is not null)
+        {
+            await cancellation!.CancelAsync().ConfigureAwait(false);
+            await extension.ConfigureAwait(false);
+        }
+
+        cancellation?.Dispose();
     }
 
-    private async Task RunAsync(CancellationToken stop)
+    /// <summary>True when an extension should start now (called by the scheduler).</summary>
+    public bool IsDue(DateTimeOffset now)
     {
-        // A failed extension is retried this often while the visibility still has time left.
-        var retryDelay = TimeSpan.FromTicks(Math.Max(_interval.Ticks / 4, TimeSpan.FromMilliseconds(50).Ticks));
-        var nextTick = VisibleUntil - _visibilityTimeout + _interval;
-        while (true)
+        lock (_lock)
         {
-            try
-            {
-                var wait = nextTick - _timeProvider.GetUtcNow();
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, _timeProvider, stop).ConfigureAwait(false);
-                }
+            return !_stopped && _extension is null && _lost == 0 && now >= _nextExtension;
+        }
+    }
 
-                await ExtendOnceAsync(stop).ConfigureAwait(false);
-                nextTick = _timeProvider.GetUtcNow() + _interval;
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+    /// <summary>Starts one extension in the background (called by the scheduler when due).</summary>
+    public void BeginExtension()
+    {
+        lock (_lock)
+        {
+            if (_stopped || _extension is not null)
             {
                 return;
             }
-            catch (IdempotencyStaleOwnerException) when (LeaseAccessor?.Invoke() is null)
-            {
-                // The handler finished and completed its record between reading the lease and extending it: not a loss.
-                return;
-            }
-            catch (Exception ex) when (IsFinal(ex))
+
+            _extensionCancellation ??= new CancellationTokenSource();
+            _extension = ExtendAsync(_extensionCancellation.Token);
+        }
+    }
+
+    private async Task ExtendAsync(CancellationToken stop)
+    {
+        // Off the scheduler's tick: a slow call must not delay the other messages' extensions.
+        await Task.Yield();
+        DateTimeOffset? next = null;
+        try
+        {
+            await ExtendOnceAsync(stop).ConfigureAwait(false);
+            next = _timeProvider.GetUtcNow() + _interval;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopped while extending.
+        }
+        catch (IdempotencyStaleOwnerException) when (LeaseAccessor?.Invoke() is null)
+        {
+            // The handler finished and completed its record between reading the lease and extending it: not a loss.
+        }
+        catch (Exception ex) when (IsFinal(ex))
+        {
+            Lose(ex);
+        }
+        catch (Exception ex)
+        {
+            SqsConsumerTelemetry.RecordError("change_visibility");
+
+            // Retried after a quarter interval, seen by the scheduler up to one tick later: give up if that is too late.
+            var retryDelay = TimeSpan.FromTicks(Math.Max(_interval.Ticks / 4, _scheduler.Tick.Ticks));
+            var retryAt = _timeProvider.GetUtcNow() + retryDelay;
+            if (retryAt + _scheduler.Tick >= VisibleUntil)
             {
                 Lose(ex);
-                return;
             }
-            catch (Exception ex)
+            else
             {
-                SqsConsumerTelemetry.RecordError("change_visibility");
-                var retryAt = _timeProvider.GetUtcNow() + retryDelay;
-                if (retryAt >= VisibleUntil)
+                LogExtensionRetry(_logger, ex, _messageId, VisibleUntil);
+                next = retryAt;
+            }
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                if (next is { } at)
                 {
-                    Lose(ex);
-                    return;
+                    _nextExtension = at;
                 }
 
-                LogExtensionRetry(_logger, ex, _messageId, VisibleUntil);
-                nextTick = retryAt;
+                _extension = null;
             }
         }
     }

@@ -162,7 +162,7 @@ public sealed class StormReport
         text.AppendLine(CultureInfo.InvariantCulture, $"  failures (all released back to the queue): {failures}; untyped {UntypedFailures}");
         if (Outage is { } outage)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  outage {outage.Duration.TotalMilliseconds:F0} ms: handler invocations {outage.HandlerInvocations}, deletes {outage.Deletes}, failed deliveries {outage.FailedDeliveries}, on the queue at its end {outage.OutstandingAtEnd}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  outage {outage.Duration.TotalMilliseconds:F0} ms: handler invocations {outage.HandlerInvocations}, successes {outage.Successes}, failed deliveries {outage.FailedDeliveries}, on the queue at its end {outage.OutstandingAtEnd}");
         }
 
         text.Append(CultureInfo.InvariantCulture, $"  side effects {Effects}: double effects {DoubleEffects}, lost {Lost}, dead-lettered {DeadLettered}");

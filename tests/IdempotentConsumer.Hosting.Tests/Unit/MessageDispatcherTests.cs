@@ -11,6 +11,7 @@ namespace IdempotentConsumer.Hosting.Tests.Unit;
 
 public sealed class MessageDispatcherTests
 {
+    private static readonly HeartbeatScheduler Scheduler = new(TimeSpan.FromSeconds(1), TimeProvider.System);
     private readonly ConcurrentQueue<string> _events = new();
     private readonly ConcurrentQueue<string> _handedBack = new();
     private int _running;
@@ -20,7 +21,7 @@ public sealed class MessageDispatcherTests
         new IncomingMessage { MessageId = id, Body = "{}", MessageGroupId = group },
         "rh-" + id,
         new VisibilityHeartbeat(Mock.Of<IAmazonSQS>(), "q", "rh-" + id, id, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10),
-            DateTimeOffset.UtcNow.AddSeconds(30), TimeProvider.System, NullLogger.Instance, () => { }));
+            DateTimeOffset.UtcNow.AddSeconds(30), Scheduler, TimeProvider.System, NullLogger.Instance, () => { }));
 
     private async Task<bool> ProcessAsync(SqsDelivery delivery, Func<string, bool>? succeeds = null)
     {

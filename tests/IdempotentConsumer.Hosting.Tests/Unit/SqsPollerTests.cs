@@ -17,10 +17,11 @@ public sealed class SqsPollerTests
     private readonly Mock<IAmazonSQS> _sqs = new(MockBehavior.Strict);
     private readonly ConcurrentQueue<(ReceiveMessageRequest Request, DateTimeOffset At)> _receives = new();
 
-    private static SqsConsumerOptions Options(int maxMessages = 10) => new()
+    private static SqsConsumerOptions Options(int maxMessages = 10, TimeSpan? batchWindow = null) => new()
     {
         QueueUrl = "http://127.0.0.1:1/000000000000/orders",
         MaxNumberOfMessages = maxMessages,
+        ReceiveBatchWindow = batchWindow ?? TimeSpan.Zero,
         WaitTimeSeconds = 20,
         VisibilityTimeout = TimeSpan.FromSeconds(7),
         ErrorBackoff = new SqsErrorBackoffOptions { InitialDelay = TimeSpan.FromMilliseconds(200), MaxDelay = TimeSpan.FromSeconds(5) },
@@ -119,6 +120,52 @@ public sealed class SqsPollerTests
         var requests = _receives.Select(r => r.Request).ToArray();
         Assert.Equal(2, requests[0].MaxNumberOfMessages);
         Assert.Equal(1, requests[1].MaxNumberOfMessages);
+    }
+
+    [Fact]
+    public async Task Given_a_batch_window_When_only_some_slots_are_free_Then_the_poller_waits_the_window_before_a_partial_receive()
+    {
+        ReceiveAnswers(() => new ReceiveMessageResponse { Messages = [.. Enumerable.Range(1, 10).Select(NewMessage)] });
+        var gate = new ConcurrencyGate(10);
+        var received = 0;
+        var poller = new SqsPoller(_sqs.Object, Options(batchWindow: TimeSpan.FromMilliseconds(10)), isFifo: false, gate, _time, NullLogger.Instance);
+        using var stop = new CancellationTokenSource();
+        var run = poller.RunAsync((_, _) => Interlocked.Increment(ref received), stop.Token);
+        await Eventually.TrueAsync(() => Volatile.Read(ref received) == 10);
+
+        var freedAt = _time.GetUtcNow();
+        gate.Release(3);
+        await Eventually.SettleAsync();
+        Assert.Single(_receives);
+
+        await Eventually.AdvanceUntilAsync(_time, TimeSpan.FromMilliseconds(1), () => _receives.Count == 2);
+        await stop.CancelAsync();
+        await run;
+
+        var second = _receives.Last();
+        Assert.Equal(3, second.Request.MaxNumberOfMessages);
+        Assert.True(second.At - freedAt >= TimeSpan.FromMilliseconds(10));
+    }
+
+    [Fact]
+    public async Task Given_a_batch_window_When_every_slot_comes_free_within_it_Then_the_poller_receives_a_full_batch_at_once()
+    {
+        ReceiveAnswers(() => new ReceiveMessageResponse { Messages = [.. Enumerable.Range(1, 10).Select(NewMessage)] });
+        var gate = new ConcurrencyGate(10);
+        var received = 0;
+        var poller = new SqsPoller(_sqs.Object, Options(batchWindow: TimeSpan.FromSeconds(1)), isFifo: false, gate, _time, NullLogger.Instance);
+        using var stop = new CancellationTokenSource();
+        var run = poller.RunAsync((_, _) => Interlocked.Increment(ref received), stop.Token);
+        await Eventually.TrueAsync(() => Volatile.Read(ref received) == 10);
+
+        gate.Release(4);
+        await Eventually.SettleAsync();
+        gate.Release(6);
+        await Eventually.TrueAsync(() => _receives.Count == 2);
+        await stop.CancelAsync();
+        await run;
+
+        Assert.Equal(10, _receives.Last().Request.MaxNumberOfMessages);
     }
 
     [Fact]

@@ -23,13 +23,17 @@ public sealed class VisibilityHeartbeatTests : IAsyncLifetime
     private readonly ConcurrentQueue<(int Seconds, DateTimeOffset At)> _extensions = new();
     private readonly InMemoryIdempotencyStore _store = new();
     private readonly TaskCompletionSource _finishHandler = new();
+    private readonly HeartbeatScheduler _scheduler;
     private Task? _handler;
     private int _lostCalls;
+
+    public VisibilityHeartbeatTests() => _scheduler = new HeartbeatScheduler(HeartbeatScheduler.TickFor(Interval), _time);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
+        await _scheduler.DisposeAsync();
         _finishHandler.TrySetResult();
         if (_handler is not null)
         {
@@ -46,7 +50,7 @@ public sealed class VisibilityHeartbeatTests : IAsyncLifetime
 
     private VisibilityHeartbeat Create() => new(
         _sqs.Object, "http://127.0.0.1:1/000000000000/orders", "rh-1", "m-1", Visibility, Interval,
-        _time.GetUtcNow() + Visibility, _time, NullLogger.Instance, () => Interlocked.Increment(ref _lostCalls));
+        _time.GetUtcNow() + Visibility, _scheduler, _time, NullLogger.Instance, () => Interlocked.Increment(ref _lostCalls));
 
     private void VisibilityAnswers(params Func<Exception?>[] answers)
     {

@@ -107,6 +107,8 @@ public sealed class RecordFailureTests
         var entry = Assert.Single(log.EntriesFor("m-1"));
         Assert.Equal("InProgressElsewhere", entry.GetProperty("reason").GetString());
         Assert.Equal("Information", entry.GetProperty("level").GetString());
+        Assert.Equal(key, entry.GetProperty("idempotencyKey").GetString());
+        Assert.Equal(key, result.Records[0].IdempotencyKey);
     }
 
     [Fact]

@@ -61,16 +61,6 @@ public abstract class BadInputSuite : IAsyncLifetime
         batch.AssertFailedWith(result, bad.ExpectedError);
     }
 
-    [Fact]
-    public async Task Given_a_raw_lone_surrogate_in_a_typed_order_When_the_pipeline_runs_Then_only_it_fails_with_a_typed_error()
-    {
-        var batch = new BadInputBatch<Order>(Store, IdempotencyKeySource.From<Order>(o => o.OrderId), o => o.OrderId);
-
-        var result = await batch.RunAsync($$"""{"orderId":"order-{{LoneSurrogate}}","userId":"u","productId":"p"}""");
-
-        batch.AssertFailedWith(result, typeof(MessageDeserializationException));
-    }
-
     public static TheoryData<BadInputCase> JmesPathCases() =>
     [
         new("malformed JSON", """{"orderId":"order-bad",""", typeof(MessageDeserializationException)),

@@ -27,6 +27,9 @@ internal sealed class StormAttempt(StormDelivery delivery)
 
     public bool OutliveLease { get; init; }
 
+    /// <summary>True when this attempt's latest begin went out while the store was down.</summary>
+    public bool BeganDuringOutage { get; set; }
+
     public StormCrashPoint? CrashedAt { get; private set; }
 
     public bool Crashed => _crashed;

@@ -15,6 +15,7 @@ namespace IdempotentConsumer.Testing.Storm.Internal;
 internal sealed class StormRun<TMessage>
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan MaxStallPoll = TimeSpan.FromMilliseconds(250);
     private const int MaxUntypedSamples = 10;
 
     private readonly StormSettings<TMessage> _settings;
@@ -47,6 +48,9 @@ internal sealed class StormRun<TMessage>
     private int _crashBeforeCompletion;
     private int _duplicateSends;
     private int _concurrentCopies;
+    private int _invocationsAfterOutageBegin;
+    private int _successesAfterOutageBegin;
+    private int _failuresAfterOutageBegin;
 
     public StormRun(StormSettings<TMessage> settings)
     {
@@ -86,7 +90,7 @@ internal sealed class StormRun<TMessage>
         };
         settings.ConfigureOptions?.Invoke(options);
 
-        var executor = new IdempotencyExecutor(new StormStoreGate(store), options, _time);
+        var executor = new IdempotencyExecutor(new StormStoreGate(store, () => _faults?.IsOutage == true), options, _time);
         var builder = new MessagePipelineBuilder<TMessage>()
             .WithSerializerOptions(settings.SerializerOptions)
             .WithLoggerFactory(settings.LoggerFactory)
@@ -259,6 +263,11 @@ internal sealed class StormRun<TMessage>
             return; // a dead process neither deletes nor releases: the visibility timeout brings the message back
         }
 
+        if (attempt.BeganDuringOutage)
+        {
+            Interlocked.Increment(ref result.IsSuccess ? ref _successesAfterOutageBegin : ref _failuresAfterOutageBegin);
+        }
+
         if (result.IsSuccess)
         {
             Interlocked.Increment(ref stats.Successes);
@@ -309,6 +318,10 @@ internal sealed class StormRun<TMessage>
 
         Interlocked.Increment(ref stats.HandlerInvocations);
         Interlocked.Increment(ref _handlerInvocations);
+        if (attempt.BeganDuringOutage)
+        {
+            Interlocked.Increment(ref _invocationsAfterOutageBegin); // fail-open: the handler ran on a begin the store refused
+        }
         var recorder = new SideEffectRecorder(
             stats,
             context.IdempotencyKey ?? string.Empty,
@@ -325,7 +338,10 @@ internal sealed class StormRun<TMessage>
         return null;
     }
 
-    /// <summary>Stalls until the lease lapsed and another delivery took the key over and completed it (or a generous cap).</summary>
+    /// <summary>
+    /// Stalls until the lease lapsed and another delivery took the key over and completed it. Behind a deep
+    /// backlog the redelivery that takes over can be slow, so the cap is half the storm's time limit.
+    /// </summary>
     private async Task OutliveLeaseAsync(IdempotencyLease lease, CancellationToken cancellationToken)
     {
         var untilLapsed = lease.ExpiresAt - _time.GetUtcNow();
@@ -334,7 +350,8 @@ internal sealed class StormRun<TMessage>
             await Task.Delay(untilLapsed + PollInterval, _time, cancellationToken).ConfigureAwait(false);
         }
 
-        var cap = _time.GetUtcNow() + (4 * (_settings.Lease + _visibilityTimeout)) + TimeSpan.FromSeconds(2);
+        var cap = _time.GetUtcNow() + TimeSpan.FromTicks(Math.Max(((4 * (_settings.Lease + _visibilityTimeout)) + TimeSpan.FromSeconds(2)).Ticks, _settings.Timeout.Ticks / 2));
+        var poll = PollInterval;
         while (_time.GetUtcNow() < cap)
         {
             try
@@ -352,7 +369,9 @@ internal sealed class StormRun<TMessage>
                 // A store that fails a read now may answer the next one.
             }
 
-            await Task.Delay(PollInterval, _time, cancellationToken).ConfigureAwait(false);
+            // Back off, so that many stalled handlers do not flood the store with reads.
+            await Task.Delay(poll, _time, cancellationToken).ConfigureAwait(false);
+            poll = TimeSpan.FromTicks(Math.Min(poll.Ticks * 2, MaxStallPoll.Ticks));
         }
     }
 
@@ -363,22 +382,13 @@ internal sealed class StormRun<TMessage>
         {
             await Task.Delay(startAfter, _time, cancellationToken).ConfigureAwait(false);
             faults.StartOutage();
-
-            // Attempts already past the store when it went down finish first; count from then on.
-            var settle = TimeSpan.FromTicks(Math.Min(duration.Ticks / 4, TimeSpan.FromMilliseconds(100).Ticks));
-            await Task.Delay(settle, _time, cancellationToken).ConfigureAwait(false);
-            var invocations = Volatile.Read(ref _handlerInvocations);
-            var deletes = _queue.Deletes;
-            var failed = Volatile.Read(ref _failedDeliveries);
-
-            await Task.Delay(duration - settle, _time, cancellationToken).ConfigureAwait(false);
-            var report = new StormOutageReport(
+            await Task.Delay(duration, _time, cancellationToken).ConfigureAwait(false);
+            return new StormOutageReport(
                 duration,
-                Volatile.Read(ref _handlerInvocations) - invocations,
-                _queue.Deletes - deletes,
-                Volatile.Read(ref _failedDeliveries) - failed,
+                Volatile.Read(ref _invocationsAfterOutageBegin),
+                Volatile.Read(ref _successesAfterOutageBegin),
+                Volatile.Read(ref _failuresAfterOutageBegin),
                 _queue.Outstanding);
-            return report;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -6,13 +6,19 @@ namespace IdempotentConsumer.Testing.Storm.Internal;
 /// <summary>
 /// The outermost store wrapper of a storm: a crashed attempt can no longer reach the store (so the executor's
 /// release after the crash never happens and the record stays IN_PROGRESS, as after a real crash), and a
-/// planned crash-before-completion strikes just before the completion write.
+/// planned crash-before-completion strikes just before the completion write. It also notes whether an
+/// attempt's begin went out while the store was down, so the storm can tell a fail-open executor.
 /// </summary>
-internal sealed class StormStoreGate(IIdempotencyStore inner) : IIdempotencyStore
+internal sealed class StormStoreGate(IIdempotencyStore inner, Func<bool> isOutage) : IIdempotencyStore
 {
     public ValueTask<BeginResult> TryBeginAsync(BeginRequest request, CancellationToken cancellationToken = default)
     {
         ThrowIfCrashed();
+        if (StormAttempt.Current is { } attempt)
+        {
+            attempt.BeganDuringOutage = isOutage();
+        }
+
         return inner.TryBeginAsync(request, cancellationToken);
     }
 

@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using Amazon.SQS;
+using IdempotentConsumer.Hosting.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace IdempotentConsumer.Hosting.Bench;
+
+/// <summary>The worker as an application would run it: a host, AddSqsConsumer, a store from DI.</summary>
+public static class WorkerRun
+{
+    public static async Task<(TimeSpan Elapsed, long Handled)> DrainAsync(
+        IAmazonSQS sqs,
+        string queueUrl,
+        int count,
+        int concurrency,
+        string consumerName,
+        DeletedMessages deleted,
+        Action<IServiceCollection> addStore)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton(sqs);
+        builder.Services.AddSingleton<HandledCounter>();
+        addStore(builder.Services);
+        builder.Services
+            .AddSqsConsumer<BenchMessage, CountingHandler>(o =>
+            {
+                o.QueueUrl = queueUrl;
+                o.Name = consumerName;
+                o.WaitTimeSeconds = 1;
+                o.VisibilityTimeout = TimeSpan.FromSeconds(30);
+            })
+            .WithKey(m => m.Id)
+            .WithConcurrency(concurrency);
+        using var host = builder.Build();
+
+        var done = deleted.WaitForAsync(count, TimeSpan.FromMinutes(5));
+        var watch = Stopwatch.StartNew();
+        await host.StartAsync();
+        await done;
+        var elapsed = watch.Elapsed;
+        await host.StopAsync();
+        return (elapsed, host.Services.GetRequiredService<HandledCounter>().Count);
+    }
+}
