@@ -56,7 +56,7 @@ Task("Test")
 {
     EnsureDirectoryExists(testResults);
     CleanDirectory(testResults);
-    var projects = GetFiles("./tests/**/*.Tests.csproj").OrderBy(p => p.FullPath).ToList();
+    var projects = GetFiles("./tests/**/*.Tests.csproj").Concat(GetFiles("./examples/**/*.Tests.csproj")).OrderBy(p => p.FullPath).ToList();
     var failures = new List<string>();
     foreach (var project in projects)
     {

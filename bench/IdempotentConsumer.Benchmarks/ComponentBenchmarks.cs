@@ -8,6 +8,8 @@ namespace IdempotentConsumer.Benchmarks;
 
 /// <summary>The pieces a message pays for, measured alone, to see where the executor's time goes.</summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class ComponentBenchmarks
 {
     private static readonly JsonTypeInfo<ShipmentReceipt> ReceiptInfo = (JsonTypeInfo<ShipmentReceipt>)JsonSerializerOptions.Web.GetTypeInfo(typeof(ShipmentReceipt));

@@ -12,6 +12,8 @@ namespace IdempotentConsumer.Benchmarks;
 /// key hashing, owner token, store calls, response (de)serialization, telemetry with no listener.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class ExecutorBenchmarks
 {
     private const int DistinctOrders = 1 << 16;

@@ -11,6 +11,8 @@ namespace IdempotentConsumer.Benchmarks;
 /// with SHA-256 and prefix. Whole payload, and a JMESPath expression selecting the order id.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class HashingBenchmarks
 {
     private IdempotencyExecutor _wholePayload = null!;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using IdempotentConsumer.Exceptions;
@@ -138,7 +139,6 @@ public static class CanonicalJson
 
     private static void WriteObject(Utf8JsonWriter writer, JsonElement element)
     {
-        // Names are read once each (JsonProperty.Name allocates), then sorted with their values.
         var count = 0;
         foreach (var _ in element.EnumerateObject())
         {
@@ -151,16 +151,25 @@ public static class CanonicalJson
             var i = 0;
             foreach (var property in element.EnumerateObject())
             {
-                members[i++] = new Member(property.Name, property.Value);
+                members[i++] = Member.Create(property);
             }
 
             var span = members.AsSpan(0, count);
-            span.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+            span.Sort(Member.Compare);
             writer.WriteStartObject();
             foreach (ref readonly var member in span)
             {
-                writer.WritePropertyName(member.Name);
-                WriteElement(writer, member.Value);
+                // Both forms go through the same writer and encoder, so they escape identically.
+                if (member.Name is { } name)
+                {
+                    writer.WritePropertyName(name);
+                }
+                else
+                {
+                    writer.WritePropertyName(JsonMarshal.GetRawUtf8PropertyName(member.Property));
+                }
+
+                WriteElement(writer, member.Property.Value);
             }
 
             writer.WriteEndObject();
@@ -174,5 +183,41 @@ public static class CanonicalJson
     private static IdempotencyKeyInvalidException InvalidUnicode(Exception inner) =>
         new("The idempotency key material contains invalid Unicode (a lone surrogate), so it cannot be hashed without colliding with other keys.", inner);
 
-    private readonly record struct Member(string Name, JsonElement Value);
+    /// <summary>
+    /// An object member to sort. Plain names (ASCII, no escapes: nearly all of them) are compared and written
+    /// straight from the document's UTF-8 bytes, where byte order equals UTF-16 ordinal order; any other name
+    /// is decoded to a string once. The order is ordinal UTF-16 either way.
+    /// </summary>
+    private readonly struct Member
+    {
+        public static readonly Comparison<Member> Compare = CompareMembers;
+
+        private Member(JsonProperty property, string? name)
+        {
+            Property = property;
+            Name = name;
+        }
+
+        public JsonProperty Property { get; }
+
+        /// <summary>The decoded name, for names that are not plain ASCII; null for plain ones.</summary>
+        public string? Name { get; }
+
+        public static Member Create(JsonProperty property)
+        {
+            var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+            var plain = Ascii.IsValid(raw) && raw.IndexOf((byte)'\\') < 0;
+            return new Member(property, plain ? null : property.Name);
+        }
+
+        private static int CompareMembers(Member a, Member b)
+        {
+            if (a.Name is null && b.Name is null)
+            {
+                return JsonMarshal.GetRawUtf8PropertyName(a.Property).SequenceCompareTo(JsonMarshal.GetRawUtf8PropertyName(b.Property));
+            }
+
+            return string.CompareOrdinal(a.Name ?? a.Property.Name, b.Name ?? b.Property.Name);
+        }
+    }
 }

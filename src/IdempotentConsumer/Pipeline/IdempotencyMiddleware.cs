@@ -1,3 +1,4 @@
+using IdempotentConsumer.Exceptions;
 using IdempotentConsumer.Execution;
 
 namespace IdempotentConsumer.Pipeline;
@@ -31,21 +32,47 @@ public sealed class IdempotencyMiddleware<TMessage> : IMessageMiddleware<TMessag
             KeyMaterial = _keyFromContext is null ? null : _keyFromContext(context) ?? string.Empty,
         };
 
-        var outcome = await _executor.ExecuteAsync(
-            invocation,
-            (context, next),
-            static (call, _) =>
-            {
-                var (ctx, nxt) = call.State;
-                ctx.Lease = call.Lease;
-                ctx.IdempotencyKey = call.Lease?.Key;
-                return nxt(ctx);
-            },
-            context.CancellationToken).ConfigureAwait(false);
+        IdempotencyOutcome<object?> outcome;
+        try
+        {
+            outcome = await _executor.ExecuteAsync(
+                invocation,
+                (context, next),
+                static (call, _) =>
+                {
+                    var (ctx, nxt) = call.State;
+                    ctx.Lease = call.Lease;
+                    ctx.IdempotencyKey = call.Lease?.Key;
+                    return nxt(ctx);
+                },
+                context.CancellationToken).ConfigureAwait(false);
+        }
+        catch (IdempotencyException) when (context.IdempotencyKey is null)
+        {
+            // Rejected before the handler ran (in progress elsewhere, validation, store down): report the key
+            // anyway, so the adapter's log line and result name the record that blocked the message.
+            context.IdempotencyKey = KeyForReport(invocation);
+            throw;
+        }
+        finally
+        {
+            context.Lease = null;
+        }
 
         context.IdempotencyKey = outcome.Key;
         context.Outcome = outcome.Kind;
-        context.Lease = null;
         return outcome.Value;
+    }
+
+    private string? KeyForReport(in IdempotencyInvocation<TMessage> invocation)
+    {
+        try
+        {
+            return _executor.TryGetKey(invocation, out var key) ? key : null;
+        }
+        catch (IdempotencyException)
+        {
+            return null; // the key itself is what failed (missing or invalid): nothing to report
+        }
     }
 }

@@ -1,6 +1,8 @@
 using Amazon.DynamoDBv2;
 using Amazon.Extensions.NETCore.Setup;
+using IdempotentConsumer.DependencyInjection;
 using IdempotentConsumer.DynamoDB.Tests.Support;
+using IdempotentConsumer.Execution;
 using IdempotentConsumer.Exceptions;
 using IdempotentConsumer.Stores;
 using IdempotentConsumer.TestInfrastructure;
@@ -35,6 +37,39 @@ public sealed class DependencyInjectionTests(DynaliteFixture fixture)
         Assert.Same(store, provider.GetRequiredService<DynamoDbIdempotencyStore>());
         Assert.True(begun.Acquired);
         Assert.Equal("owner", (await store.GetAsync(key))?.OwnerToken);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Given_AddIdempotency_before_or_after_the_DynamoDB_store_When_a_message_is_handled_twice_Then_the_executor_uses_DynamoDB_and_runs_the_handler_once(bool coreFirst)
+    {
+        await TestTables.EnsureAsync(fixture, TestTables.Simple());
+        var services = new ServiceCollection();
+        services.AddDefaultAWSOptions(EmulatorAwsOptions());
+        services.AddAWSService<IAmazonDynamoDB>();
+        if (coreFirst)
+        {
+            services.AddIdempotency(options => options.KeyPrefix = "orders");
+        }
+
+        services.AddDynamoDbIdempotencyStore(options => options.TableName = TestTables.Simple().TableName);
+        if (!coreFirst)
+        {
+            services.AddIdempotency(options => options.KeyPrefix = "orders");
+        }
+
+        await using var provider = services.BuildServiceProvider();
+        var executor = provider.GetRequiredService<IdempotencyExecutor>();
+        var runs = 0;
+        var order = new { orderId = Guid.NewGuid().ToString("N"), quantity = 2 };
+
+        var first = await executor.ExecuteAsync(order, o => { runs++; return $"shipped {o.orderId}"; });
+        var second = await executor.ExecuteAsync(order, o => { runs++; return "shipped again"; });
+
+        Assert.IsType<DynamoDbIdempotencyStore>(executor.Store);
+        Assert.Equal(1, runs);
+        Assert.Equal(first, second);
     }
 
     [Fact]

@@ -102,4 +102,59 @@ public sealed class CanonicalJsonTests
         Assert.Equal(500, names.Length);
         Assert.Equal(names.Order(StringComparer.Ordinal), names);
     }
+
+    [Theory]
+    [InlineData("""{"zeta":1,"\u0061lpha":2,"beta":3}""")]
+    [InlineData("""{"é":1,"e":2,"f":3,"\u00e9t\u00e9":4}""")]
+    [InlineData("""{"\ud83d\ude00":1,"\uffff":2,"\ue000":3,"a":4}""")]
+    [InlineData("""{"a<b":1,"a&b":2,"a\"b":3,"a\\b":4,"a/b":5}""")]
+    [InlineData("""{"B":{"é":[{"y":1,"x":2}],"a":null},"A":true}""")]
+    public void Given_names_with_escapes_non_ascii_and_surrogate_pairs_When_canonicalized_Then_the_output_equals_a_plain_string_sorted_reference(string json)
+    {
+        CanonicalJson.TryCanonicalize(json, out var canonical);
+
+        using var doc = JsonDocument.Parse(json);
+        Assert.Equal(Reference(doc.RootElement), canonical);
+    }
+
+    /// <summary>The canonical form spelled out the slow, obvious way: decoded names, ordinal string sort.</summary>
+    private static string Reference(JsonElement root)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            Write(writer, root);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+
+        static void Write(Utf8JsonWriter writer, JsonElement element)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    writer.WriteStartObject();
+                    foreach (var property in element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
+                    {
+                        writer.WritePropertyName(property.Name);
+                        Write(writer, property.Value);
+                    }
+
+                    writer.WriteEndObject();
+                    break;
+                case JsonValueKind.Array:
+                    writer.WriteStartArray();
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        Write(writer, item);
+                    }
+
+                    writer.WriteEndArray();
+                    break;
+                default:
+                    element.WriteTo(writer);
+                    break;
+            }
+        }
+    }
 }

@@ -61,6 +61,7 @@ public sealed class IdempotencyMiddlewareTests
         Assert.Equal(MessageProcessingStatus.Failed, nested!.Status);
         Assert.True(nested.IsInProgressElsewhere);
         Assert.IsType<IdempotencyAlreadyInProgressException>(nested.Error);
+        Assert.Equal(first.IdempotencyKey, nested.IdempotencyKey);
         Assert.Equal(1, handlerCalls);
     }
 

@@ -1,0 +1,115 @@
+using System.Globalization;
+
+namespace OrderShipping.Demo.Options;
+
+/// <summary>Reads the command line (Spectre.Console.Cli is not available here, and a dozen flags need no framework).</summary>
+internal static class DemoOptionsParser
+{
+    public const string Usage = """
+        Usage: dotnet run --project examples/OrderShipping.Demo -- [options]
+
+          --orders N              orders to place (default 1000)
+          --consumers N           concurrent consumers (default 8)
+          --seed N                seed of the injected faults (default 42)
+          --no-idempotency        leave idempotency out: shows the double shipments it prevents
+          --store KIND            sqlite (default, temp file) | memory | dynamodb
+          --dynamodb-url URL      DynamoDB endpoint (DynamoDB Local, dynalite); omit for AWS
+          --dynamodb-table NAME   table name (default order-shipping-idempotency; created if missing)
+          --queue KIND            inprocess (default) | sqs
+          --sqs-url URL           SQS endpoint (fauxqs); omit for AWS. A queue is created and deleted
+          --duplicate-sends R     share of orders the producer sends twice (default 0.08)
+          --crash-rate R          share of orders whose first handling crashes the consumer (default 0.03)
+          --slow-rate R           share of orders handled slower than the visibility timeout (default 0.02)
+          --timeout SECONDS       give up after this long (default 50)
+          --no-progress           no live progress display
+          -h, --help              this text
+        """;
+
+    /// <summary>Parses the arguments; returns null with an error (or null error and null options for --help).</summary>
+    public static (DemoOptions? Options, string? Error) Parse(IReadOnlyList<string> args)
+    {
+        var options = new DemoOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            string Value()
+            {
+                if (i + 1 >= args.Count)
+                {
+                    throw new FormatException($"{name} needs a value.");
+                }
+
+                return args[++i];
+            }
+
+            try
+            {
+                options = name switch
+                {
+                    "-h" or "--help" => null,
+                    "--orders" => options with { Orders = PositiveInt(name, Value()) },
+                    "--consumers" => options with { Consumers = PositiveInt(name, Value()) },
+                    "--seed" => options with { Seed = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                    "--no-idempotency" => options with { Idempotency = false },
+                    "--store" => options with { Store = ParseStore(Value()) },
+                    "--dynamodb-url" => options with { DynamoDbUrl = Value() },
+                    "--dynamodb-table" => options with { DynamoDbTable = Value() },
+                    "--queue" => options with { Queue = ParseQueue(Value()) },
+                    "--sqs-url" => options with { SqsUrl = Value() },
+                    "--duplicate-sends" => options with { DuplicateSendRate = Rate(name, Value()) },
+                    "--crash-rate" => options with { CrashRate = Rate(name, Value()) },
+                    "--slow-rate" => options with { SlowRate = Rate(name, Value()) },
+                    "--timeout" => options with { Timeout = TimeSpan.FromSeconds(PositiveInt(name, Value())) },
+                    "--no-progress" => options with { ShowProgress = false },
+                    _ => throw new FormatException($"Unknown option '{name}'."),
+                };
+            }
+            catch (FormatException ex)
+            {
+                return (null, ex.Message);
+            }
+
+            if (options is null)
+            {
+                return (null, null);
+            }
+        }
+
+        if (options.DynamoDbUrl is not null && options.Store != StoreKind.DynamoDb)
+        {
+            return (null, "--dynamodb-url needs --store dynamodb.");
+        }
+
+        if (options.SqsUrl is not null && options.Queue != QueueKind.Sqs)
+        {
+            return (null, "--sqs-url needs --queue sqs.");
+        }
+
+        return (options, null);
+    }
+
+    private static StoreKind ParseStore(string value) => value.ToLowerInvariant() switch
+    {
+        "sqlite" => StoreKind.Sqlite,
+        "memory" or "inmemory" => StoreKind.Memory,
+        "dynamodb" or "dynamo" => StoreKind.DynamoDb,
+        _ => throw new FormatException($"--store must be sqlite, memory or dynamodb, not '{value}'."),
+    };
+
+    private static QueueKind ParseQueue(string value) => value.ToLowerInvariant() switch
+    {
+        "inprocess" or "in-process" or "memory" => QueueKind.InProcess,
+        "sqs" => QueueKind.Sqs,
+        _ => throw new FormatException($"--queue must be inprocess or sqs, not '{value}'."),
+    };
+
+    private static int PositiveInt(string name, string value) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) && parsed > 0
+            ? parsed
+            : throw new FormatException($"{name} must be a positive whole number, not '{value}'.");
+
+    private static double Rate(string name, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && parsed is >= 0 and <= 1
+            ? parsed
+            : throw new FormatException($"{name} must be between 0 and 1, not '{value}'.");
+}

@@ -1,0 +1,14 @@
+namespace OrderShipping.Demo.Options;
+
+/// <summary>Where the idempotency records live.</summary>
+internal enum StoreKind
+{
+    /// <summary>A SQLite file in the temp folder: durable, no server (the default).</summary>
+    Sqlite,
+
+    /// <summary>Process memory.</summary>
+    Memory,
+
+    /// <summary>A DynamoDB table (DynamoDB Local, dynalite or AWS).</summary>
+    DynamoDb,
+}

@@ -1,0 +1,67 @@
+using IdempotentConsumer.DependencyInjection;
+using IdempotentConsumer.Execution;
+using IdempotentConsumer.Lambda.Sqs;
+using IdempotentConsumer.Pipeline;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IdempotentConsumer.Lambda.DependencyInjection;
+
+/// <summary>Registers SQS batch processors for Lambda functions that build a service provider.</summary>
+public static class LambdaServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="SqsBatchProcessor{TMessage}"/> (singleton) around <typeparamref name="THandler"/>, resolved in a
+    /// new scope for each record, plus the core idempotency services (<c>AddIdempotency</c>; configure the key prefix,
+    /// key and store there). Batch options are named after <typeparamref name="TMessage"/>.
+    /// </summary>
+    public static IServiceCollection AddLambdaSqsBatchProcessor<TMessage, THandler>(this IServiceCollection services, Action<SqsBatchProcessorOptions>? configure = null)
+        where THandler : class, IMessageHandler<TMessage>
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddScoped<THandler>();
+        return services.AddProcessor<TMessage>(configure, builder => builder.BuildWithHandlerFromServices<THandler>());
+    }
+
+    /// <summary>As <see cref="AddLambdaSqsBatchProcessor{TMessage, THandler}"/>, with the handler as a delegate.</summary>
+    public static IServiceCollection AddLambdaSqsBatchProcessor<TMessage>(
+        this IServiceCollection services,
+        Func<TMessage, MessageContext<TMessage>, CancellationToken, ValueTask> handler,
+        Action<SqsBatchProcessorOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(handler);
+        return services.AddProcessor<TMessage>(configure, builder => builder.Build(handler));
+    }
+
+    /// <summary>The name of the <see cref="SqsBatchProcessorOptions"/> used by the processor of <typeparamref name="TMessage"/>.</summary>
+    public static string OptionsName<TMessage>() => typeof(TMessage).FullName ?? typeof(TMessage).Name;
+
+    private static IServiceCollection AddProcessor<TMessage>(
+        this IServiceCollection services,
+        Action<SqsBatchProcessorOptions>? configure,
+        Func<MessagePipelineBuilder<TMessage>, MessagePipeline<TMessage>> build)
+    {
+        services.AddIdempotency();
+        var name = OptionsName<TMessage>();
+        var options = services.AddOptions<SqsBatchProcessorOptions>(name);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddSingleton(sp =>
+        {
+            var batchOptions = sp.GetRequiredService<IOptionsMonitor<SqsBatchProcessorOptions>>().Get(name);
+            var executor = sp.GetRequiredService<IdempotencyExecutor>();
+            var loggerFactory = sp.GetService<ILoggerFactory>();
+            var timeProvider = sp.GetService<TimeProvider>() ?? TimeProvider.System;
+            var middleware = sp.GetServices<IMessageMiddleware<TMessage>>();
+            var pipeline = build(SqsPipeline.Create(executor, batchOptions, null, loggerFactory, timeProvider, middleware));
+            return new SqsBatchProcessor<TMessage>(pipeline, batchOptions, sp.GetRequiredService<IServiceScopeFactory>(), loggerFactory, timeProvider);
+        });
+        return services;
+    }
+}

@@ -1,0 +1,11 @@
+namespace IdempotentConsumer.Lambda.Sqs;
+
+/// <summary>Entry point for building an <see cref="SqsBatchProcessor{TMessage}"/> without dependency injection.</summary>
+public static class SqsBatchProcessor
+{
+    /// <summary>Starts a processor for messages of type <typeparamref name="TMessage"/>.</summary>
+    /// <param name="consumerName">
+    /// The stable consumer name prefixed to every key (<see cref="IdempotencyOptions.KeyPrefix"/>). Keep it when code is renamed.
+    /// </param>
+    public static SqsBatchProcessorBuilder<TMessage> For<TMessage>(string consumerName) => new(consumerName);
+}

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Amazon.Lambda.SQSEvents;
+using IdempotentConsumer.Lambda.Envelopes;
+using IdempotentConsumer.Pipeline;
+
+namespace IdempotentConsumer.Lambda.Sqs;
+
+/// <summary>How an SQS batch is processed. The idempotency itself (store, key prefix, expiry, payload key) is the executor's.</summary>
+public sealed class SqsBatchProcessorOptions
+{
+    /// <summary>
+    /// Standard queues: how many records run at once. FIFO with <see cref="FifoFailureMode.FailRestOfGroup"/>:
+    /// how many message groups run at once. Default: 10 (Lambda's default batch size); 1 runs records one by one.
+    /// </summary>
+    public int MaxConcurrency { get; set; } = 10;
+
+    /// <summary>Standard, FIFO, or decided per batch from the records. Default: <see cref="SqsQueueType.Auto"/>.</summary>
+    public SqsQueueType QueueType { get; set; } = SqsQueueType.Auto;
+
+    /// <summary>FIFO: after a failure, fail the rest of that group (default) or the rest of the batch.</summary>
+    public FifoFailureMode FifoFailureMode { get; set; } = FifoFailureMode.FailRestOfGroup;
+
+    /// <summary>
+    /// When every record of a batch fails: false (default) returns a response listing them all; true throws
+    /// <see cref="SqsBatchProcessingException"/>, so the invocation fails and the whole batch is retried.
+    /// </summary>
+    public bool ThrowOnAllFailed { get; set; }
+
+    /// <summary>
+    /// Subtracted from the invocation's remaining time to get a record's in-progress lease, leaving time to
+    /// release the record and return the response before Lambda stops the invocation. Default: 1 s.
+    /// </summary>
+    public TimeSpan LeaseSafetyMargin { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A record whose lease would be shorter than this is not started and is reported failed. Default: 1 s.</summary>
+    public TimeSpan MinimumLease { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Cancel running handlers when the invocation's remaining time reaches the safety margin (their records
+    /// fail and are released), so the response is still returned in time. Default: true.
+    /// </summary>
+    public bool CancelHandlersAtLeaseEnd { get; set; } = true;
+
+    /// <summary>What wraps the payload in the SQS body (SNS, EventBridge, S3). Default: <see cref="SqsEnvelope.None"/>.</summary>
+    public SqsEnvelope Envelope { get; set; } = SqsEnvelope.None;
+
+    /// <summary>
+    /// Key material taken from the record instead of the payload, e.g. <see cref="SqsRecordKeys.MessageDeduplicationId"/>.
+    /// Wins over the executor's key source and the envelope's default key. Null or empty: the record has no key.
+    /// </summary>
+    public Func<SQSEvent.SQSMessage, string?>? RecordKey { get; set; }
+
+    /// <summary>
+    /// Use the envelope's default key (SNS <c>MessageId</c>, EventBridge <c>id</c>, S3 bucket/key/sequencer) when the
+    /// executor has no explicit key source (<see cref="IdempotencyOptions.KeySource"/> / <see cref="IdempotencyOptions.KeyJmesPath"/>). Default: true.
+    /// </summary>
+    public bool UseEnvelopeKey { get; set; } = true;
+
+    /// <summary>In-process retry of transient handler failures, inside the lease. Null: no retry. Default: the core defaults.</summary>
+    public MessageRetryOptions? Retry { get; set; } = new();
+
+    /// <summary>Options for deserializing bodies (set a source-generated resolver for trimming/AOT). Default: <see cref="JsonSerializerOptions.Web"/>.</summary>
+    public JsonSerializerOptions SerializerOptions { get; set; } = JsonSerializerOptions.Web;
+
+    internal void Validate()
+    {
+        if (MaxConcurrency < 1)
+        {
+            throw new Exceptions.IdempotencyConfigurationException("SqsBatchProcessorOptions.MaxConcurrency must be at least 1.");
+        }
+
+        if (LeaseSafetyMargin < TimeSpan.Zero || MinimumLease <= TimeSpan.Zero)
+        {
+            throw new Exceptions.IdempotencyConfigurationException("SqsBatchProcessorOptions.LeaseSafetyMargin must not be negative and MinimumLease must be positive.");
+        }
+
+        if (Envelope is null || SerializerOptions is null)
+        {
+            throw new Exceptions.IdempotencyConfigurationException("SqsBatchProcessorOptions.Envelope and SerializerOptions must be set.");
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using IdempotentConsumer.Keys;
+using IdempotentConsumer.Pipeline;
+using IdempotentConsumer.Stores;
+using IdempotentConsumer.Testing.Faults;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace IdempotentConsumer.Testing.Storm.Internal;
+
+/// <summary>Everything a storm builder collected; read by the run.</summary>
+internal sealed class StormSettings<TMessage>(IdempotencyKeySource keySource)
+{
+    public IdempotencyKeySource KeySource { get; } = keySource;
+
+    public int MessageCount { get; set; }
+
+    public Func<int, TMessage>? MessageFactory { get; set; }
+
+    public StormSideEffect<TMessage>? SideEffect { get; set; }
+
+    public IIdempotencyStore? Store { get; set; }
+
+    public double DuplicateSendRate { get; set; }
+
+    public double ConcurrentDuplicateRate { get; set; }
+
+    public int ConcurrentCopies { get; set; } = 3;
+
+    public double LostAcknowledgementRate { get; set; }
+
+    public int Consumers { get; set; } = 4;
+
+    public double CrashBeforeSideEffectRate { get; set; }
+
+    public double CrashAfterSideEffectRate { get; set; }
+
+    public double CrashBeforeCompletionRate { get; set; }
+
+    public double LeaseExpiryRate { get; set; }
+
+    public double StoreFaultRate { get; set; }
+
+    public Action<FaultInjectingIdempotencyStore>? ConfigureFaults { get; set; }
+
+    public (TimeSpan StartAfter, TimeSpan Duration)? Outage { get; set; }
+
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan? VisibilityTimeout { get; set; }
+
+    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(25);
+
+    public int MaxReceiveCount { get; set; } = 100;
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    public int? Seed { get; set; }
+
+    public Action<IdempotencyOptions>? ConfigureOptions { get; set; }
+
+    public Action<MessagePipelineBuilder<TMessage>>? ConfigurePipeline { get; set; }
+
+    public JsonSerializerOptions SerializerOptions { get; set; } = JsonSerializerOptions.Web;
+
+    public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
+
+    public bool NeedsFaultInjector => StoreFaultRate > 0 || ConfigureFaults is not null || Outage is not null;
+}

@@ -1,0 +1,46 @@
+#if (UseDynamoDb)
+using Amazon.DynamoDBv2;
+using IdempotentConsumer.DynamoDB;
+#elif (UseSqlite)
+using IdempotentConsumer.Sqlite.DependencyInjection;
+#endif
+using IdempotentConsumer.DependencyInjection;
+using IdempotentConsumer.Keys;
+using IdempotentConsumer.Lambda.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection;
+using OrderShippingConsumer.Shipping;
+
+namespace OrderShippingConsumer;
+
+/// <summary>Everything the function needs, registered once per container (cold start).</summary>
+public static class OrderShippingServices
+{
+    /// <summary>The consumer's stable name: every key starts with it. Never change it once deployed.</summary>
+    public const string ConsumerName = "order-shipping";
+
+    /// <summary>Registers the batch processor, the idempotency settings, the store and the carrier client.</summary>
+    public static IServiceCollection AddOrderShipping(this IServiceCollection services)
+    {
+        services.AddIdempotency(options =>
+        {
+            options.KeyPrefix = ConsumerName;
+            options.KeySource = IdempotencyKeySource.From<Order>(order => order.OrderId);
+            options.ThrowOnMissingKey = true;
+            options.RecordExpiry = TimeSpan.FromDays(1);
+        });
+#if (UseDynamoDb)
+        services.AddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient());
+        services.AddDynamoDbIdempotencyStore(options =>
+            options.TableName = Environment.GetEnvironmentVariable("IDEMPOTENCY_TABLE") ?? "idempotency");
+#elif (UseSqlite)
+        services.AddSqliteIdempotencyStore(
+            Environment.GetEnvironmentVariable("IDEMPOTENCY_DB") ?? Path.Combine(Path.GetTempPath(), "idempotency.db"));
+#else
+        services.AddInMemoryIdempotencyStore();
+#endif
+        services.AddLambdaSqsBatchProcessor<Order, ShipOrderHandler>();
+        services.AddHttpClient<IShippingApi, HttpShippingApi>(http =>
+            http.BaseAddress = new Uri(Environment.GetEnvironmentVariable("SHIPPING_API_URL") ?? "https://shipping.example.com/"));
+        return services;
+    }
+}

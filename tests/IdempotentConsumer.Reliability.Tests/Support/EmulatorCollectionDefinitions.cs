@@ -1,0 +1,12 @@
+using IdempotentConsumer.TestInfrastructure.Fixtures;
+using Xunit;
+
+namespace IdempotentConsumer.Reliability.Tests.Support;
+
+/// <summary>Every test class on DynamoDB Local shares one emulator process.</summary>
+[CollectionDefinition(EmulatorCollections.DynamoDbLocal)]
+public sealed class DynamoDbLocalCollection : ICollectionFixture<DynamoDbLocalFixture>;
+
+/// <summary>Every test class on dynalite shares one emulator process.</summary>
+[CollectionDefinition(EmulatorCollections.Dynalite)]
+public sealed class DynaliteCollection : ICollectionFixture<DynaliteFixture>;
