@@ -35,7 +35,8 @@ public abstract class BadInputSuite : IAsyncLifetime
         }
     }
 
-    public static TheoryData<BadInputCase> TypedOrderCases() =>
+    /// <summary>Bad bodies for an <see cref="Order"/> consumer keyed by <c>OrderId</c>, each with its typed error.</summary>
+    public static IReadOnlyList<BadInputCase> TypedOrderCaseList { get; } =
     [
         new("malformed JSON", """{"orderId":"order-bad",""", typeof(MessageDeserializationException)),
         new("empty body", "", typeof(MessageDeserializationException)),
@@ -49,6 +50,8 @@ public abstract class BadInputSuite : IAsyncLifetime
         new("empty key field", """{"orderId":"","userId":"u","productId":"p"}""", typeof(IdempotencyKeyMissingException)),
         new("an escaped lone surrogate in the key", """{"orderId":"order-\ud800","userId":"u","productId":"p"}""", typeof(MessageDeserializationException)),
     ];
+
+    public static TheoryData<BadInputCase> TypedOrderCases() => new(TypedOrderCaseList);
 
     [Theory]
     [MemberData(nameof(TypedOrderCases))]

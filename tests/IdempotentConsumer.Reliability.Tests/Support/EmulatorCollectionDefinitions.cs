@@ -10,3 +10,7 @@ public sealed class DynamoDbLocalCollection : ICollectionFixture<DynamoDbLocalFi
 /// <summary>Every test class on dynalite shares one emulator process.</summary>
 [CollectionDefinition(EmulatorCollections.Dynalite)]
 public sealed class DynaliteCollection : ICollectionFixture<DynaliteFixture>;
+
+/// <summary>Every test class on fauxqs (SQS) shares one emulator process.</summary>
+[CollectionDefinition(EmulatorCollections.Fauxqs)]
+public sealed class FauxqsCollection : ICollectionFixture<FauxqsFixture>;

@@ -1,0 +1,194 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Amazon.SQS;
+using IdempotentConsumer.Exceptions;
+using IdempotentConsumer.Pipeline;
+using IdempotentConsumer.Reliability.Tests.Support;
+using IdempotentConsumer.Stores;
+using IdempotentConsumer.Testing.Faults;
+using Xunit;
+
+namespace IdempotentConsumer.Reliability.Tests.Transport;
+
+/// <summary>
+/// The order-shipping storm on a real SQS protocol (fauxqs), shared by the Lambda runner and the worker:
+/// the producer sends every order plus duplicate sends, the handler ships through a key-honouring API and
+/// sometimes crashes right after shipping, the store fails now and then (or goes down), deletes get lost.
+/// Counts raw handler invocations apart from shipments, and every failure by type.
+/// </summary>
+internal sealed class TransportStorm
+{
+    private readonly Random _random;
+    private readonly Lock _sync = new();
+    private readonly double _crashRate;
+    private readonly ConcurrentDictionary<string, int> _failuresByType = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _untyped = new();
+    private int _invocations;
+    private int _crashes;
+    private int _failOpen;
+    private int _duplicateSends;
+
+    public TransportStorm(int orders, int seed, double crashRate, double storeFaultRate, IIdempotencyStore? store = null)
+    {
+        Seed = seed;
+        _random = new Random(seed);
+        _crashRate = crashRate;
+        Orders = Enumerable.Range(0, orders).Select(Order.Numbered).ToList();
+        Faults = new FaultInjectingIdempotencyStore(store ?? new InMemoryIdempotencyStore(), seed);
+        if (storeFaultRate > 0)
+        {
+            // Two completions that land but are reported failed, so every run has store faults, then the random rate.
+            Faults.FailNext(StoreOperations.Complete, 2, StoreFaultKind.Timeout, FaultTiming.AfterWrite);
+            Faults.Inject(StoreOperations.All, StoreFaultKind.Throttling, storeFaultRate / 2, FaultTiming.Either);
+            Faults.Inject(StoreOperations.All, StoreFaultKind.Timeout, storeFaultRate / 2, FaultTiming.Either);
+        }
+
+        Probe = new StoreProbe(Faults, () => Faults.IsOutage);
+    }
+
+    public int Seed { get; }
+
+    public IReadOnlyList<Order> Orders { get; }
+
+    public ShippingApi Shipping { get; } = new();
+
+    public FaultInjectingIdempotencyStore Faults { get; }
+
+    /// <summary>The store the consumers use.</summary>
+    public IIdempotencyStore Store => Probe;
+
+    public StoreProbe Probe { get; }
+
+    public int HandlerInvocations => Volatile.Read(ref _invocations);
+
+    public int Crashes => Volatile.Read(ref _crashes);
+
+    /// <summary>Handler runs on a begin that went out while the store was down (fail-open): must stay 0.</summary>
+    public int FailOpenRuns => Volatile.Read(ref _failOpen);
+
+    public int DuplicateSends => Volatile.Read(ref _duplicateSends);
+
+    public IReadOnlyDictionary<string, int> FailuresByType => _failuresByType;
+
+    public int UntypedFailures => _untyped.Count;
+
+    /// <summary>Sends every order once, plus a duplicate send (new message id) of <paramref name="duplicateRate"/> of them, a little later.</summary>
+    public async Task SendAsync(IAmazonSQS sqs, string queueUrl, double duplicateRate)
+    {
+        var sends = new List<(double Position, string Body)>();
+        for (var i = 0; i < Orders.Count; i++)
+        {
+            var body = JsonSerializer.Serialize(Orders[i], JsonSerializerOptions.Web);
+            sends.Add((i, body));
+            if (Roll(duplicateRate))
+            {
+                sends.Add((i + (NextDouble() * 20), body));
+                Interlocked.Increment(ref _duplicateSends);
+            }
+        }
+
+        await FauxqsQueues.SendAsync(sqs, queueUrl, [.. sends.OrderBy(s => s.Position).Select(s => s.Body)]);
+    }
+
+    /// <summary>The handler: ship with the key, and sometimes die right after shipping.</summary>
+    public async ValueTask HandleAsync(Order order, MessageContext<Order> context, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _invocations);
+        var lease = context.Lease ?? throw new InvalidOperationException("The storm's handler ran without idempotency.");
+        if (Probe.BegunDuringOutage(lease.OwnerToken))
+        {
+            Interlocked.Increment(ref _failOpen);
+        }
+
+        await Shipping.ShipAsync(order.OrderId, context.IdempotencyKey!, cancellationToken);
+        if (Roll(_crashRate))
+        {
+            Interlocked.Increment(ref _crashes);
+            Probe.Kill(lease.OwnerToken);
+            throw new SimulatedConsumerCrashException($"Consumer crashed after shipping {order.OrderId}, before completing it.");
+        }
+    }
+
+    /// <summary>Counts a failed delivery: typed framework errors, the simulated crashes, and anything else.</summary>
+    public void RecordFailure(Exception? error)
+    {
+        if (error is SimulatedConsumerCrashException)
+        {
+            return; // counted as a crash
+        }
+
+        var name = error?.GetType().Name ?? "(none)";
+        _failuresByType.AddOrUpdate(name, 1, static (_, n) => n + 1);
+        if (error is not IdempotencyException)
+        {
+            _untyped.Enqueue($"{name}: {error?.Message}");
+        }
+    }
+
+    /// <summary>Counts a failure logged by name (the worker reports failures through its log).</summary>
+    public void RecordFailure(string errorType, bool isTyped)
+    {
+        if (errorType == nameof(SimulatedConsumerCrashException))
+        {
+            return;
+        }
+
+        _failuresByType.AddOrUpdate(errorType, 1, static (_, n) => n + 1);
+        if (!isTyped)
+        {
+            _untyped.Enqueue(errorType);
+        }
+    }
+
+    /// <summary>Waits until every order shipped and the queue is empty.</summary>
+    public async Task WaitUntilDrainedAsync(IAmazonSQS sqs, string queueUrl, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (Shipping.ShipmentsByOrder.Count < Orders.Count || await FauxqsQueues.CountAsync(sqs, queueUrl) > 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The storm did not drain in {timeout.TotalSeconds} s: {Shipping.ShipmentsByOrder.Count} of {Orders.Count} shipped, {await FauxqsQueues.CountAsync(sqs, queueUrl)} on the queue.{Environment.NewLine}{this}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>No order shipped twice, none lost, every failure typed, and the storm really happened.</summary>
+    public void AssertEffectivelyOnce()
+    {
+        Assert.True(Orders.All(o => Shipping.ShipmentsByOrder.TryGetValue(o.OrderId, out var n) && n == 1), $"Some order did not ship exactly once.{Environment.NewLine}{this}");
+        Assert.True(UntypedFailures == 0, $"Untyped failures: {string.Join("; ", _untyped.Take(5))}{Environment.NewLine}{this}");
+        Assert.Equal(HandlerInvocations, Shipping.Calls);
+        Assert.True(HandlerInvocations >= Orders.Count + Crashes, ToString());
+    }
+
+    public override string ToString()
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"seed {Seed}: {Orders.Count} orders, {DuplicateSends} duplicate sends; handler invocations {HandlerInvocations}, crashes after shipping {Crashes}; ");
+        text.Append(CultureInfo.InvariantCulture, $"store faults {Faults.InjectedFaultCount} (outage {Faults.CountInjected(StoreFaultKind.Outage)}); failures: ");
+        text.Append(FailuresByType.Count == 0 ? "none" : string.Join(", ", FailuresByType.OrderByDescending(f => f.Value).Select(f => $"{f.Key} {f.Value}")));
+        text.Append(CultureInfo.InvariantCulture, $"; shipped {Shipping.ShipmentsByOrder.Count}, twice {Shipping.ShipmentsByOrder.Count(o => o.Value > 1)}; fail-open runs {FailOpenRuns}");
+        return text.ToString();
+    }
+
+    private bool Roll(double rate)
+    {
+        lock (_sync)
+        {
+            return rate > 0 && _random.NextDouble() < rate;
+        }
+    }
+
+    private double NextDouble()
+    {
+        lock (_sync)
+        {
+            return _random.NextDouble();
+        }
+    }
+}
