@@ -16,7 +16,7 @@ namespace IdempotentConsumer.Benchmarks;
 [MedianColumn]
 public class ExecutorBenchmarks
 {
-    private const int DistinctOrders = 1 << 16;
+    private const int DistinctOrders = 1 << 12;
     private static readonly ShipmentReceipt Receipt = new("shp-1", 1);
 
     private readonly Func<Order, CancellationToken, ValueTask<ShipmentReceipt>> _handler = static (_, _) => ValueTask.FromResult(Receipt);

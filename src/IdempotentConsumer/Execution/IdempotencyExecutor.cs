@@ -56,29 +56,36 @@ public sealed partial class IdempotencyExecutor
     public bool TryGetKey<TPayload>(in IdempotencyInvocation<TPayload> invocation, out string key) => _keys.TryCreateKey(invocation, out key);
 
     /// <summary>Runs <paramref name="handler"/> once per key: the equivalent of Powertools' idempotent function.</summary>
-    public async ValueTask<TResult> ExecuteAsync<TPayload, TResult>(TPayload payload, Func<TPayload, CancellationToken, ValueTask<TResult>> handler, CancellationToken cancellationToken = default)
+    public ValueTask<TResult> ExecuteAsync<TPayload, TResult>(TPayload payload, Func<TPayload, CancellationToken, ValueTask<TResult>> handler, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        var outcome = await ExecuteAsync(
+        return ValueOf(ExecuteAsync(
             new IdempotencyInvocation<TPayload>(payload),
             handler,
             static (call, ct) => call.State(call.Payload, ct),
-            cancellationToken).ConfigureAwait(false);
-        return outcome.Value;
+            cancellationToken));
     }
 
     /// <summary>
     /// Runs a synchronous handler once per key. The handler runs inline; only the store calls are asynchronous.
     /// </summary>
-    public async ValueTask<TResult> ExecuteAsync<TPayload, TResult>(TPayload payload, Func<TPayload, TResult> handler, CancellationToken cancellationToken = default)
+    public ValueTask<TResult> ExecuteAsync<TPayload, TResult>(TPayload payload, Func<TPayload, TResult> handler, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        var outcome = await ExecuteAsync(
+        return ValueOf(ExecuteAsync(
             new IdempotencyInvocation<TPayload>(payload),
             handler,
             static (call, _) => ValueTask.FromResult(call.State(call.Payload)),
-            cancellationToken).ConfigureAwait(false);
-        return outcome.Value;
+            cancellationToken));
+    }
+
+    // Unwraps the outcome without an async layer when the call completed synchronously (cache hits, in-memory stores).
+    private static ValueTask<TResult> ValueOf<TResult>(ValueTask<IdempotencyOutcome<TResult>> pending)
+    {
+        return pending.IsCompletedSuccessfully ? new ValueTask<TResult>(pending.Result.Value) : AwaitValue(pending);
+
+        static async ValueTask<TResult> AwaitValue(ValueTask<IdempotencyOutcome<TResult>> pending) =>
+            (await pending.ConfigureAwait(false)).Value;
     }
 
     /// <summary>

@@ -6,49 +6,62 @@ using IdempotentConsumer.Telemetry;
 namespace IdempotentConsumer.Execution;
 
 /// <summary>
-/// Every store call the executor and the lease make: timed for the latency histogram, and with any
-/// non-idempotency failure (thrown synchronously or from the returned task) wrapped as
-/// <see cref="IdempotencyPersistenceException"/>, so callers see one error family whatever the backend.
+/// Every store call the executor and the lease make: timed for the latency histogram (only while someone
+/// listens), and with any non-idempotency failure (thrown synchronously or from the returned task) wrapped
+/// as <see cref="IdempotencyPersistenceException"/>, so callers see one error family whatever the backend.
+/// Calls that complete synchronously (the in-memory store, a local cache in a store) take no async machinery.
 /// </summary>
 internal static class StoreCalls
 {
-    public static async ValueTask<BeginResult> BeginAsync(IIdempotencyStore store, BeginRequest request, CancellationToken cancellationToken)
+    public static ValueTask<BeginResult> BeginAsync(IIdempotencyStore store, BeginRequest request, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = Start();
+        ValueTask<BeginResult> pending;
         try
         {
-            return await store.TryBeginAsync(request, cancellationToken).ConfigureAwait(false);
+            pending = store.TryBeginAsync(request, cancellationToken);
         }
         catch (Exception ex) when (IsStoreFailure(ex))
-        {
-            throw Wrap("begin", request.Key, ex);
-        }
-        finally
         {
             RecordLatency(Operation.Begin, started);
+            return ValueTask.FromException<BeginResult>(Wrap("begin", request.Key, ex));
         }
+
+        if (pending.IsCompletedSuccessfully)
+        {
+            RecordLatency(Operation.Begin, started);
+            return pending;
+        }
+
+        return AwaitAsync(pending, "begin", request.Key, Operation.Begin, started);
     }
 
-    public static async ValueTask CompleteAsync(IIdempotencyStore store, CompleteRequest request, CancellationToken cancellationToken)
+    public static ValueTask CompleteAsync(IIdempotencyStore store, CompleteRequest request, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = Start();
+        ValueTask pending;
         try
         {
-            await store.CompleteAsync(request, cancellationToken).ConfigureAwait(false);
+            pending = store.CompleteAsync(request, cancellationToken);
         }
         catch (Exception ex) when (IsStoreFailure(ex))
         {
-            throw Wrap("complete", request.Key, ex);
+            RecordLatency(Operation.Complete, started);
+            return ValueTask.FromException(Wrap("complete", request.Key, ex));
         }
-        finally
+
+        if (pending.IsCompletedSuccessfully)
         {
             RecordLatency(Operation.Complete, started);
+            return pending;
         }
+
+        return AwaitAsync(pending, "complete", request.Key, Operation.Complete, started);
     }
 
     public static async ValueTask ReleaseAsync(IIdempotencyStore store, string key, string ownerToken, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = Start();
         try
         {
             await store.ReleaseAsync(key, ownerToken, cancellationToken).ConfigureAwait(false);
@@ -65,7 +78,7 @@ internal static class StoreCalls
 
     public static async ValueTask ExtendLeaseAsync(IIdempotencyStore store, string key, string ownerToken, DateTimeOffset inProgressExpiresAt, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = Start();
         try
         {
             await store.ExtendLeaseAsync(key, ownerToken, inProgressExpiresAt, cancellationToken).ConfigureAwait(false);
@@ -80,15 +93,50 @@ internal static class StoreCalls
         }
     }
 
+    private static async ValueTask<T> AwaitAsync<T>(ValueTask<T> pending, string operation, string key, KeyValuePair<string, object?> tag, long started)
+    {
+        try
+        {
+            return await pending.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex))
+        {
+            throw Wrap(operation, key, ex);
+        }
+        finally
+        {
+            RecordLatency(tag, started);
+        }
+    }
+
+    private static async ValueTask AwaitAsync(ValueTask pending, string operation, string key, KeyValuePair<string, object?> tag, long started)
+    {
+        try
+        {
+            await pending.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex))
+        {
+            throw Wrap(operation, key, ex);
+        }
+        finally
+        {
+            RecordLatency(tag, started);
+        }
+    }
+
     // Idempotency errors are already typed by the store, and cancellation is the caller's own doing.
     private static bool IsStoreFailure(Exception ex) => ex is not IdempotencyException and not OperationCanceledException;
 
     private static IdempotencyPersistenceException Wrap(string operation, string key, Exception ex) =>
         new($"The idempotency store failed during {operation} of '{key}': {ex.Message}", ex);
 
+    // No listener on the histogram: no timestamps either.
+    private static long Start() => IdempotencyTelemetry.StoreDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
+
     private static void RecordLatency(KeyValuePair<string, object?> operation, long started)
     {
-        if (IdempotencyTelemetry.StoreDuration.Enabled)
+        if (started != 0 && IdempotencyTelemetry.StoreDuration.Enabled)
         {
             IdempotencyTelemetry.StoreDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, operation);
         }

@@ -25,7 +25,7 @@ internal sealed class MessageBodyDeserializer<TMessage>(JsonTypeInfo<TMessage> t
         {
             message = JsonSerializer.Deserialize(incoming.Body, typeInfo);
         }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or FormatException)
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or FormatException or ArgumentException)
         {
             throw new MessageDeserializationException($"Message {incoming.MessageId} is not a valid {typeof(TMessage).Name}: {ex.Message}", ex);
         }

@@ -24,7 +24,12 @@ public sealed class HeartbeatTests(FauxqsFixture fauxqs, ITestOutputHelper outpu
         await _queues.SendAsync(queue, [slow]);
         var first = _hosts.NewClient();
         var second = _hosts.NewClient();
-        void ThreeSeconds(Hosting.Options.SqsConsumerOptions o) => o.VisibilityTimeout = TimeSpan.FromSeconds(3);
+        void ThreeSeconds(Hosting.Options.SqsConsumerOptions o)
+        {
+            // A shorter interval than the default third leaves this loaded test machine more slack before a lapse.
+            o.VisibilityTimeout = TimeSpan.FromSeconds(3);
+            o.HeartbeatInterval = TimeSpan.FromMilliseconds(500);
+        }
 
         // Two idle consumers: without the heartbeat the message would come back after 3 s and one of them would get it.
         await _hosts.StartAsync(queue, "first", first, ThreeSeconds);

@@ -35,7 +35,8 @@ public sealed class ScaleOutTests(FauxqsFixture fauxqs, ITestOutputHelper output
 
         Assert.All(distinct, o => Assert.Equal(1, _hosts.Ledger.ShipmentsOf(o.OrderId)));
         Assert.Equal(900, _hosts.Ledger.TotalShipments);
-        Assert.True(clients.Sum(c => c.Deliveries.Count) == 1000, "every message was delivered");
+        // A duplicate that found its twin in progress comes back after a short backoff, maybe to another consumer.
+        Assert.Equal(1000, clients.SelectMany(c => c.Deliveries.Keys).Distinct().Count());
         Assert.True(clients.Count(c => !c.Deliveries.IsEmpty) >= 4, "the work was spread over the consumers");
     }
 }

@@ -31,7 +31,7 @@ public sealed class ShutdownTests(FauxqsFixture fauxqs, ITestOutputHelper output
         await host.StopAsync();
         stopping.Stop();
 
-        Assert.InRange(stopping.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(4));
+        Assert.InRange(stopping.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(6));
         Assert.Equal(1, _hosts.Ledger.ShipmentsOf(quick.OrderId));
         Assert.Equal(0, _hosts.Ledger.ShipmentsOf(stuck.OrderId));
         Assert.Contains(stuck.OrderId, _hosts.Ledger.Cancelled);
