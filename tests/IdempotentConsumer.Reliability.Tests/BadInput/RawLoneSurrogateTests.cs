@@ -8,7 +8,8 @@ namespace IdempotentConsumer.Reliability.Tests.BadInput;
 
 /// <summary>
 /// A body holding an unpaired surrogate as a raw character (not a JSON escape) fails before any store is
-/// involved, so it is checked once rather than per store.
+/// involved, so it is checked once rather than per store. It cannot travel over SQS (which refuses such
+/// bodies), so the adapters' bad-input tests use the escaped form instead.
 /// </summary>
 public sealed class RawLoneSurrogateTests
 {
@@ -20,18 +21,5 @@ public sealed class RawLoneSurrogateTests
         var result = await batch.RunAsync("{\"orderId\":\"order-\ud800\",\"userId\":\"u\",\"productId\":\"p\"}");
 
         batch.AssertFailedWith(result, typeof(MessageDeserializationException));
-    }
-
-    [Fact]
-    public async Task Given_a_raw_lone_surrogate_in_a_typed_order_When_the_pipeline_runs_Then_only_it_fails_and_the_others_ship_once()
-    {
-        // What holds today, typed or not: the failure stays with that message and nothing else is lost.
-        var batch = new BadInputBatch<Order>(new InMemoryIdempotencyStore(), IdempotencyKeySource.From<Order>(o => o.OrderId), o => o.OrderId);
-
-        var result = await batch.RunAsync("{\"orderId\":\"order-\ud800\",\"userId\":\"u\",\"productId\":\"p\"}");
-
-        Assert.False(result.IsSuccess);
-        Assert.Equal("bad", result.MessageId);
-        Assert.Equal(6, batch.Shipping.Calls);
     }
 }
