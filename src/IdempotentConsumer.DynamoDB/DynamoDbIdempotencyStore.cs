@@ -17,7 +17,7 @@ namespace IdempotentConsumer.DynamoDB;
 public sealed class DynamoDbIdempotencyStore : IIdempotencyStore
 {
     private const string BeginCondition =
-        "attribute_not_exists(#id) OR #expiry < :now OR (#status = :inprogress AND attribute_exists(#lease) AND #lease < :now_ms)";
+        "attribute_not_exists(#id) OR #expiry <= :now OR (#status = :inprogress AND attribute_exists(#lease) AND #lease <= :now_ms)";
 
     private const string OwnerCondition = "#owner = :owner";
     private const string ExtendCondition = "#owner = :owner AND #status = :inprogress";

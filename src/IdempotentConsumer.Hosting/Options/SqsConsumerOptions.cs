@@ -5,7 +5,7 @@ namespace IdempotentConsumer.Hosting.Options;
 /// <summary>
 /// Settings of one SQS consumer. Bindable from configuration
 /// (e.g. <c>AddSqsConsumer&lt;Order, ShipOrderHandler&gt;(configuration.GetSection("Consumers:Orders"))</c>);
-/// the code-only parts (key selector, store, middleware) are set through <c>SqsConsumerBuilderthe code-only parts (key selector, store, middleware) are set through <see cref="DependencyInjection.SqsConsumerBuilder{TMessage}"/>.lt;TMessagethe code-only parts (key selector, store, middleware) are set through <see cref="DependencyInjection.SqsConsumerBuilder{TMessage}"/>.gt;</c>.
+/// the code-only parts (key selector, store, middleware) are set through <see cref="DependencyInjection.SqsConsumerBuilder{TMessage}"/>.
 /// </summary>
 public sealed class SqsConsumerOptions
 {

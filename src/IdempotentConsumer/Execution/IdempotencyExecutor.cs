@@ -160,6 +160,12 @@ public sealed partial class IdempotencyExecutor
                     return Replay<TResult>(existing, validationHash, activity);
                 }
 
+                if (existing.Status != IdempotencyRecordStatus.InProgress)
+                {
+                    // Only a custom store can hand back a status outside the enum; never guess what it means.
+                    throw new IdempotencyCorruptRecordException($"Idempotency key '{key}': the store returned a record with unknown status {(int)existing.Status}.");
+                }
+
                 IdempotencyTelemetry.InProgressRejections.Add(1);
                 activity?.SetTag("idempotency.outcome", "in_progress");
                 throw new IdempotencyAlreadyInProgressException(

@@ -28,6 +28,26 @@ public sealed class ExecutorStoreFailureTests
     }
 
     [Fact]
+    public async Task Given_a_store_returns_a_blocking_record_with_an_unknown_status_When_executed_Then_it_fails_with_a_corrupt_record_error_and_the_handler_does_not_run()
+    {
+        var store = new Mock<IIdempotencyStore>(MockBehavior.Strict);
+        store.Setup(s => s.TryBeginAsync(It.IsAny<BeginRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((BeginRequest r, CancellationToken _) => BeginResult.Lost(new IdempotencyRecord
+            {
+                Key = r.Key,
+                Status = (IdempotencyRecordStatus)7,
+                ExpiresAt = r.Now.AddHours(1),
+                InProgressExpiresAt = r.Now.AddMinutes(5),
+                OwnerToken = "someone-else",
+            }));
+        var h = new ExecutorHarness(store: store.Object);
+
+        await Assert.ThrowsAsync<IdempotencyCorruptRecordException>(() => h.ExecuteAsync(ExecutorHarness.NewOrder()).AsTask());
+
+        Assert.Equal(0, h.HandlerCalls);
+    }
+
+    [Fact]
     public async Task Given_the_record_vanishes_once_between_the_lost_write_and_the_read_When_executed_Then_the_second_attempt_wins_and_the_handler_runs_once()
     {
         var store = new Mock<IIdempotencyStore>(MockBehavior.Strict);
