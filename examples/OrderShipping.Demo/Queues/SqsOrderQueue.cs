@@ -31,7 +31,7 @@ internal sealed class SqsOrderQueue : IOrderQueue
                 new AmazonSQSConfig { ServiceURL = serviceUrl, AuthenticationRegion = "us-east-1" });
         try
         {
-            var name = string.Create(CultureInfo.InvariantCulture, $"order-shipping-demo-{DateTimeOffset.UtcNow:yyyyMMddHHmmss}-{Random.Shared.Next(10000):D4}");
+            var name = string.Create(CultureInfo.InvariantCulture, $"order-shipping-demo-{TimeProvider.System.GetUtcNow():yyyyMMddHHmmss}-{Random.Shared.Next(10000):D4}");
             var created = await client.CreateQueueAsync(
                 new CreateQueueRequest
                 {
