@@ -169,7 +169,8 @@ public sealed partial class IdempotencyExecutor
                 IdempotencyTelemetry.InProgressRejections.Add(1);
                 activity?.SetTag("idempotency.outcome", "in_progress");
                 throw new IdempotencyAlreadyInProgressException(
-                    $"Idempotency key '{key}' is already in progress (lease until {existing.InProgressExpiresAt:O}); try again later.");
+                    $"Idempotency key '{key}' is already in progress (lease until {existing.InProgressExpiresAt:O}); try again later.",
+                    existing.InProgressExpiresAt);
             }
 
             // Lost the write yet found nothing that should block it: the record vanished or expired in between.

@@ -11,4 +11,10 @@ public enum IdempotencyOutcomeKind
 
     /// <summary>The handler ran without idempotency (no key and none required, or idempotency disabled).</summary>
     Unguarded = 2,
+
+    /// <summary>
+    /// A completed record exists but holds no response (it could not be stored): the handler did not run again
+    /// and there is nothing to replay. Adapters acknowledge the message.
+    /// </summary>
+    CompletedWithoutResponse = 3,
 }

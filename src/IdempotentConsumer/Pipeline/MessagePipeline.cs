@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using IdempotentConsumer.Exceptions;
 using IdempotentConsumer.Execution;
 using IdempotentConsumer.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -38,7 +39,7 @@ public sealed partial class MessagePipeline<TMessage>
         {
             context.Message = _deserializer.Deserialize(incoming);
             var response = await _entry(context).ConfigureAwait(false);
-            var replayed = context.Outcome == IdempotencyOutcomeKind.Replayed;
+            var replayed = context.Outcome is IdempotencyOutcomeKind.Replayed or IdempotencyOutcomeKind.CompletedWithoutResponse;
             (replayed ? IdempotencyTelemetry.MessagesReplayed : IdempotencyTelemetry.MessagesProcessed).Add(1);
             activity?.SetTag("idempotency.outcome", replayed ? "replayed" : "processed");
             return new MessageProcessingResult(
@@ -47,6 +48,15 @@ public sealed partial class MessagePipeline<TMessage>
                 response,
                 null,
                 context.IdempotencyKey);
+        }
+        catch (IdempotencyResponseNotStoredException notStored)
+        {
+            // The side effect happened and the key is marked completed: sending the message back would only
+            // spend a receive to be acknowledged as a duplicate. Delete it, and say loudly what was lost.
+            IdempotencyTelemetry.MessagesProcessed.Add(1);
+            activity?.SetTag("idempotency.outcome", "processed_response_not_stored");
+            LogResponseNotStored(_logger, notStored, incoming.MessageId, context.IdempotencyKey);
+            return new MessageProcessingResult(incoming.MessageId, MessageProcessingStatus.Succeeded, notStored.Result, notStored, context.IdempotencyKey);
         }
         catch (Exception ex)
         {
@@ -72,6 +82,9 @@ public sealed partial class MessagePipeline<TMessage>
     /// <param name="cancellationToken">Cancels the handler.</param>
     public ValueTask<MessageProcessingResult> ProcessAsync(IncomingMessage incoming, IServiceProvider services, TimeSpan? leaseDuration = null, CancellationToken cancellationToken = default) =>
         ProcessAsync(new MessageContext<TMessage>(incoming, services, cancellationToken) { LeaseDuration = leaseDuration });
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "Message {MessageId} was handled (idempotency key {IdempotencyKey}) but its response could not be stored; the key is completed without a response and the message is deleted.")]
+    private static partial void LogResponseNotStored(ILogger logger, Exception exception, string messageId, string? idempotencyKey);
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Message {MessageId} failed (receive count {ReceiveCount}, idempotency key {IdempotencyKey}) with {ErrorType}; it goes back to the queue.")]
     private static partial void LogMessageFailed(ILogger logger, Exception exception, string messageId, int receiveCount, string? idempotencyKey, string errorType);

@@ -6,7 +6,11 @@ namespace IdempotentConsumer.Pipeline;
 /// <param name="MessageId">The transport's message id.</param>
 /// <param name="Status">Succeeded, replayed or failed.</param>
 /// <param name="Response">The handler's (or replayed) result, if any.</param>
-/// <param name="Error">The failure, when <paramref name="Status"/> is <see cref="MessageProcessingStatus.Failed"/>.</param>
+/// <param name="Error">
+/// The failure, when <paramref name="Status"/> is <see cref="MessageProcessingStatus.Failed"/>. On
+/// <see cref="MessageProcessingStatus.Succeeded"/> it can hold an <see cref="IdempotencyResponseNotStoredException"/>:
+/// the handler ran, the key is completed, but its response was not stored.
+/// </param>
 /// <param name="IdempotencyKey">The full key, when one was derived.</param>
 public sealed record MessageProcessingResult(string MessageId, MessageProcessingStatus Status, object? Response, Exception? Error, string? IdempotencyKey)
 {

@@ -24,6 +24,12 @@ public sealed record IdempotencyRecord
     public string? ResponseData { get; init; }
 
     /// <summary>
+    /// True on a completed record whose handler ran but whose response could not be stored (too large, or not
+    /// serializable): duplicates are acknowledged without a replayed value, and never run the handler again.
+    /// </summary>
+    public bool ResponseNotStored { get; init; }
+
+    /// <summary>
     /// The random token written by the attempt that created the record. Complete, release and lease
     /// extension are conditional on it, so an attempt whose lease lapsed cannot touch its successor's record.
     /// </summary>
