@@ -71,5 +71,4 @@ internal sealed class MessageBodyDeserializer<TMessage>(JsonTypeInfo<TMessage> t
 
     private static IdempotencyConfigurationException NoStrictMetadata(Exception? inner) =>
         new($"The serializer options' resolver gives no metadata for {typeof(TMessage).Name} under strict binding; supply the type through the options' TypeInfoResolver (a JsonSerializerContext works).", inner);
-    }
 }
