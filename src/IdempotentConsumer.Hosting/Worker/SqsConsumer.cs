@@ -75,7 +75,7 @@ internal sealed partial class SqsConsumer<TMessage>
     {
         var maxReceiveCount = _options.MaxReceiveCount
             ?? await RedrivePolicyReader.TryReadMaxReceiveCountAsync(_sqs, _options.QueueUrl, _logger, stopReceiving).ConfigureAwait(false);
-        var policy = new FailurePolicy(new RedeliveryBackoff(_options.Redelivery), maxReceiveCount);
+        var policy = new FailurePolicy(new RedeliveryBackoff(_options.Redelivery), maxReceiveCount, _timeProvider);
         _processor = new SqsMessageProcessor<TMessage>(
             _pipeline, _scopes, policy, _deletes, _sqs, _options.QueueUrl, _timeProvider, _logger, OnFinished, _finalDeadline.Token);
         _dispatcher = new MessageDispatcher(IsFifo, _processor.ProcessAsync, _processor.HandBackAsync);
