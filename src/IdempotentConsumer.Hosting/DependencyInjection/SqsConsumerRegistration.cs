@@ -92,6 +92,8 @@ internal sealed class SqsConsumerRegistration<TMessage>
                 idempotency.KeyPrefix = name;
             }
 
+            services.GetRequiredService<SqsConsumerKeyPrefixes>().Claim(name, idempotency.KeyPrefix, options.AllowSharedKeyPrefix);
+
             var store = StoreFactory?.Invoke(services) ?? services.GetRequiredService<IIdempotencyStore>();
             var executor = new IdempotencyExecutor(store, idempotency, timeProvider, services.GetService<ILogger<IdempotencyExecutor>>());
             pipeline.UseIdempotency(executor, KeyFromContext);
