@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
 using IdempotentConsumer.Exceptions;
 using IdempotentConsumer.Execution;
+using IdempotentConsumer.Keys;
 using IdempotentConsumer.Pipeline;
 
 namespace IdempotentConsumer.Lambda.Sqs;
@@ -11,29 +12,48 @@ namespace IdempotentConsumer.Lambda.Sqs;
 /// send a copy back to the queue. If the leader fails, its copies fail with the same error.
 /// </summary>
 /// <typeparam name="TMessage">The handler's message type.</typeparam>
-internal sealed class InBatchDuplicateMiddleware<TMessage>(
-    IdempotencyExecutor executor,
-    Func<MessageContext<TMessage>, string?>? keyFromContext) : IMessageMiddleware<TMessage>
+internal sealed class InBatchDuplicateMiddleware<TMessage> : IMessageMiddleware<TMessage>
 {
     internal const string RegistryItem = "IdempotentConsumer.Lambda.InBatchDuplicates";
     internal const string KeyItem = "IdempotentConsumer.Lambda.InBatchKey";
     internal const string CopyItem = "IdempotentConsumer.Lambda.InBatchCopy";
 
+    private readonly IdempotencyExecutor _executor;
+    private readonly Func<MessageContext<TMessage>, string?>? _keyFromContext;
+    private readonly IdempotencyKeySource? _validation;
+
+    public InBatchDuplicateMiddleware(IdempotencyExecutor executor, Func<MessageContext<TMessage>, string?>? keyFromContext)
+    {
+        _executor = executor;
+        _keyFromContext = keyFromContext;
+
+        // The executor's payload validation, read the same way: a same-key record whose validated part differs is
+        // no copy (the store must answer it with a validation failure), so it only waits for the leader.
+        var options = executor.Options;
+        _validation = options.PayloadValidationSource
+            ?? (options.PayloadValidationJmesPath is { Length: > 0 } path ? IdempotencyKeySource.FromJmesPath(path) : null);
+    }
+
     public async ValueTask<object?> InvokeAsync(MessageContext<TMessage> context, MessageHandlerDelegate<TMessage> next)
     {
-        if (executor.IsDisabled
+        if (_executor.IsDisabled
             || !context.Items.TryGetValue(RegistryItem, out var registry)
             || registry is not InBatchDuplicates duplicates
-            || TryGetKey(context) is not { } key)
+            || !TryGetKeys(context, out var key, out var validation))
         {
             return await next(context).ConfigureAwait(false);
         }
 
         context.Items[KeyItem] = key;
-        if (!duplicates.TryLead(key, out var slot))
+        if (!duplicates.TryLead(key, validation, out var leader))
         {
+            var outcome = await leader.Outcome.Task.WaitAsync(context.CancellationToken).ConfigureAwait(false);
+            if (!string.Equals(validation, leader.Validation, StringComparison.Ordinal))
+            {
+                return await next(context).ConfigureAwait(false);
+            }
+
             context.Items[CopyItem] = true;
-            var outcome = await slot.Task.WaitAsync(context.CancellationToken).ConfigureAwait(false);
 
             // A leader whose response could not be stored still completed the key: its copies are acknowledged
             // like any later duplicate, with nothing to replay.
@@ -53,32 +73,53 @@ internal sealed class InBatchDuplicateMiddleware<TMessage>(
         try
         {
             var response = await next(context).ConfigureAwait(false);
-            slot.SetResult(new LeaderOutcome(response, null));
+            leader.Outcome.SetResult(new LeaderOutcome(response, null));
             return response;
         }
         catch (Exception ex)
         {
-            slot.SetResult(new LeaderOutcome(null, ex));
+            leader.Outcome.SetResult(new LeaderOutcome(null, ex));
             throw;
         }
     }
 
+    private static string? RawJson(MessageContext<TMessage> context) => typeof(TMessage) == typeof(string) ? null : context.RawBody;
+
     // The same invocation the idempotency middleware builds, so a copy's key is the key its leader ran under.
-    private string? TryGetKey(MessageContext<TMessage> context)
+    private bool TryGetKeys(MessageContext<TMessage> context, out string key, out string? validation)
     {
         var invocation = new IdempotencyInvocation<TMessage>(context.Message)
         {
-            RawJson = typeof(TMessage) == typeof(string) ? null : context.RawBody,
-            KeyMaterial = keyFromContext is null ? null : keyFromContext(context) ?? string.Empty,
+            RawJson = RawJson(context),
+            KeyMaterial = _keyFromContext is null ? null : _keyFromContext(context) ?? string.Empty,
         };
 
+        validation = null;
         try
         {
-            return executor.TryGetKey(invocation, out var key) ? key : null;
+            if (!_executor.TryGetKey(invocation, out key))
+            {
+                return false;
+            }
+
+            validation = GetValidationMaterial(context);
+            return true;
         }
         catch (IdempotencyException)
         {
-            return null; // a missing or invalid key is the idempotency step's to report, record by record
+            key = string.Empty;
+            return false; // a missing or invalid key is the idempotency step's to report, record by record
         }
+    }
+
+    private string? GetValidationMaterial(MessageContext<TMessage> context)
+    {
+        if (_validation is null)
+        {
+            return null;
+        }
+
+        var payload = new IdempotencyPayload(context.Message, RawJson(context), _executor.Options.SerializerOptions);
+        return _validation.TryGetKeyMaterial(payload, out var material) ? material : string.Empty;
     }
 }
