@@ -46,7 +46,7 @@ public sealed class CorruptRecordTests : IDisposable
         await using var store = await StoreWithRowAsync("k-4", "NULL", Future, nullableStatus: true);
         await Assert.ThrowsAsync<IdempotencyCorruptRecordException>(async () => await store.GetManyAsync(["k-4"]));
 
-        await ExecAsync("INSERT INTO idempotency_records VALUES ('k-5', 'COMPLETED', 'tomorrow', NULL, NULL, '1', 'o');");
+        await ExecAsync("INSERT INTO idempotency_records VALUES ('k-5', 'COMPLETED', 'tomorrow', NULL, NULL, '1', 'o', 0);");
         var error = await Assert.ThrowsAsync<IdempotencyCorruptRecordException>(async () => await store.GetAsync("k-5"));
         Assert.Contains("expiration", error.Message, StringComparison.Ordinal);
     }
@@ -75,10 +75,10 @@ public sealed class CorruptRecordTests : IDisposable
         if (nullableStatus)
         {
             // The store's schema forbids a null status; a foreign tool may have made its own table without that rule.
-            await ExecAsync("DROP TABLE idempotency_records; CREATE TABLE idempotency_records (\"key\" TEXT PRIMARY KEY, status TEXT, expiration INTEGER, in_progress_expiration INTEGER, validation TEXT, data TEXT, owner TEXT);");
+            await ExecAsync("DROP TABLE idempotency_records; CREATE TABLE idempotency_records (\"key\" TEXT PRIMARY KEY, status TEXT, expiration INTEGER, in_progress_expiration INTEGER, validation TEXT, data TEXT, owner TEXT, response_not_stored INTEGER NOT NULL DEFAULT 0);");
         }
 
-        await ExecAsync($"INSERT INTO idempotency_records VALUES ('{key}', {statusSql}, {expiration}, NULL, NULL, NULL, 'someone');");
+        await ExecAsync($"INSERT INTO idempotency_records VALUES ('{key}', {statusSql}, {expiration}, NULL, NULL, NULL, 'someone', 0);");
         return store;
     }
 

@@ -41,8 +41,73 @@ public sealed class SchemaAndOptionsTests : IDisposable
                 ("validation", "TEXT", false, false),
                 ("data", "TEXT", false, false),
                 ("owner", "TEXT", false, false),
+                ("response_not_stored", "INTEGER", true, false),
             ],
             columns);
+    }
+
+    [Fact]
+    public async Task Given_a_file_created_before_the_response_not_stored_column_When_the_store_opens_it_Then_the_column_is_added_and_old_rows_read_as_stored()
+    {
+        await using (var old = await OpenAsync())
+        {
+            await using var create = old.CreateCommand();
+            create.CommandText =
+                """
+                CREATE TABLE idempotency_records ("key" TEXT NOT NULL PRIMARY KEY, status TEXT NOT NULL, expiration INTEGER NOT NULL,
+                    in_progress_expiration INTEGER NULL, validation TEXT NULL, data TEXT NULL, owner TEXT NULL) WITHOUT ROWID;
+                INSERT INTO idempotency_records VALUES ('old', 'COMPLETED', 4102444800, NULL, NULL, '"kept"', 'o-1');
+                """;
+            await create.ExecuteNonQueryAsync();
+        }
+
+        await using var store = _database.CreateStore();
+        var before = await store.GetAsync("old");
+        var owner = NewOwner();
+        await store.TryBeginAsync(Begin("new", owner));
+        await store.CompleteAsync(Complete("new", owner, null) with { ResponseNotStored = true });
+
+        Assert.Equal("\"kept\"", before!.ResponseData);
+        Assert.False(before.ResponseNotStored);
+        Assert.True((await store.GetAsync("new"))!.ResponseNotStored);
+        await using var connection = await OpenAsync();
+        Assert.Equal(1L, await ScalarAsync(connection, "SELECT COUNT(*) FROM pragma_table_info('idempotency_records') WHERE name = 'response_not_stored';"));
+    }
+
+    [Fact]
+    public async Task Given_an_in_progress_record_whose_lease_outlasts_its_expiry_When_purged_past_the_expiry_Then_it_stays_until_the_lease_ends()
+    {
+        await using var store = _database.CreateStore();
+        var owner = NewOwner();
+        await store.TryBeginAsync(new Stores.BeginRequest("long", owner, T0, T0 + TimeSpan.FromMinutes(1), T0 + TimeSpan.FromHours(12), null));
+        await store.ExtendLeaseAsync(new Stores.ExtendLeaseRequest("long", owner, T0 + TimeSpan.FromHours(13), T0 + TimeSpan.FromHours(13)));
+
+        var early = await store.PurgeExpiredAsync(T0 + TimeSpan.FromHours(12) + TimeSpan.FromMinutes(30));
+        var record = await store.GetAsync("long");
+        var late = await store.PurgeExpiredAsync(T0 + TimeSpan.FromHours(13));
+
+        Assert.Equal(0, early);
+        Assert.Equal(IdempotencyRecordStatus.InProgress, record!.Status);
+        Assert.Equal(T0 + TimeSpan.FromHours(13), record.ExpiresAt);
+        Assert.Equal(1, late);
+    }
+
+    [Fact]
+    public async Task Given_a_row_whose_expiry_precedes_its_live_lease_When_purged_Then_the_live_lease_protects_it()
+    {
+        await using var store = _database.CreateStore();
+        await store.TryBeginAsync(Begin("guarded", NewOwner()));
+        await using (var connection = await OpenAsync())
+        {
+            // As an older version left it: expiry fixed at begin, lease extended past it.
+            await using var age = connection.CreateCommand();
+            age.CommandText = $"UPDATE idempotency_records SET expiration = {(T0 - TimeSpan.FromMinutes(1)).ToUnixTimeSeconds()}, in_progress_expiration = {(T0 + TimeSpan.FromMinutes(10)).ToUnixTimeMilliseconds()};";
+            await age.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal(0, await store.PurgeExpiredAsync(T0));
+        Assert.NotNull(await store.GetAsync("guarded"));
+        Assert.Equal(1, await store.PurgeExpiredAsync(T0 + TimeSpan.FromMinutes(10)));
     }
 
     [Fact]

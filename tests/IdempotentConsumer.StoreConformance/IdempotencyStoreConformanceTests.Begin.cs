@@ -52,20 +52,6 @@ public abstract partial class IdempotencyStoreConformanceTests
         AssertInProgressAsBegun(retry, await Store.GetAsync(key));
     }
 
-    /// <summary>An in-progress record past its record expiry is takeable even if its lease says otherwise.</summary>
-    [Fact]
-    public async Task Given_an_in_progress_record_past_its_expiry_When_an_attempt_begins_Then_it_wins()
-    {
-        var key = NewKey();
-        await BeginAndAssertWonAsync(NewBegin(key, NewOwner(), expiresIn: TimeSpan.FromSeconds(10), leaseFor: TimeSpan.FromHours(2)));
-
-        var retry = NewBegin(key, NewOwner(), at: TimeSpan.FromSeconds(20));
-        var result = await Store.TryBeginAsync(retry);
-
-        Assert.True(result.Acquired);
-        AssertInProgressAsBegun(retry, await Store.GetAsync(key));
-    }
-
     /// <summary>An attempt that outlived its lease is taken over by the next one.</summary>
     [Fact]
     public async Task Given_an_in_progress_record_whose_lease_lapsed_When_another_attempt_begins_Then_it_takes_the_record_over()
