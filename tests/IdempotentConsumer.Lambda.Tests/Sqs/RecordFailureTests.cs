@@ -35,7 +35,7 @@ public sealed class RecordFailureTests
     public async Task Given_a_key_is_required_When_a_record_has_none_Then_only_that_record_fails_as_KeyMissing_and_nothing_is_stored()
     {
         var processor = Processors.Shipping(_store, _shipments, b => b.ConfigureIdempotency(o => o.ThrowOnMissingKey = true));
-        var batch = SqsEvents.Of(SqsEvents.OrderRecord("m-1", "o-1"), SqsEvents.Record("m-nokey", """{"userId":"u-1","productId":"p-1"}"""));
+        var batch = SqsEvents.Of(SqsEvents.OrderRecord("m-1", "o-1"), SqsEvents.Record("m-nokey", """{"orderId":"","userId":"u-1","productId":"p-1"}"""));
 
         var result = await processor.ProcessBatchAsync(batch, LambdaContexts.Create(out var log));
 
@@ -57,7 +57,7 @@ public sealed class RecordFailureTests
                 return ValueTask.CompletedTask;
             });
 
-        var result = await processor.ProcessBatchAsync(SqsEvents.Of(SqsEvents.Record("m-nokey", """{"userId":"u-1","productId":"p-1"}""")), LambdaContexts.Create());
+        var result = await processor.ProcessBatchAsync(SqsEvents.Of(SqsEvents.Record("m-nokey", """{"orderId":"","userId":"u-1","productId":"p-1"}""")), LambdaContexts.Create());
 
         Assert.True(result.AllSucceeded);
         Assert.Equal(1, _shipments["u-1"]);

@@ -46,7 +46,8 @@ public abstract class BadInputSuite : IAsyncLifetime
         new("a string instead of an order", "\"order-bad\"", typeof(MessageDeserializationException)),
         new("a number in the key field", """{"orderId":12,"userId":"u","productId":"p"}""", typeof(MessageDeserializationException)),
         new("an object in the key field", """{"orderId":{"id":"order-bad"},"userId":"u","productId":"p"}""", typeof(MessageDeserializationException)),
-        new("missing key field", """{"userId":"u","productId":"p"}""", typeof(IdempotencyKeyMissingException)),
+        new("missing key field (a wrong-shape body)", """{"userId":"u","productId":"p"}""", typeof(MessageDeserializationException)),
+        new("null key field", """{"orderId":null,"userId":"u","productId":"p"}""", typeof(MessageDeserializationException)),
         new("empty key field", """{"orderId":"","userId":"u","productId":"p"}""", typeof(IdempotencyKeyMissingException)),
         new("an escaped lone surrogate in the key", """{"orderId":"order-\ud800","userId":"u","productId":"p"}""", typeof(MessageDeserializationException)),
     ];
