@@ -254,7 +254,8 @@ public sealed class FaultInjectingIdempotencyStoreTests
     [Fact]
     public async Task Given_an_executor_over_the_injector_When_begin_fails_before_its_write_Then_the_handler_never_runs()
     {
-        var store = new FaultInjectingIdempotencyStore(_inner).FailNext(StoreOperations.Begin);
+        // Two faults: the executor retries a failed begin once (its write may have landed with the reply lost).
+        var store = new FaultInjectingIdempotencyStore(_inner).FailNext(StoreOperations.Begin, count: 2);
         var executor = new IdempotencyExecutor(store, new IdempotencyOptions { KeyPrefix = "kit" });
         var runs = 0;
 

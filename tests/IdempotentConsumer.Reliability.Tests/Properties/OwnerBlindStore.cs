@@ -26,7 +26,7 @@ internal sealed class OwnerBlindStore : IIdempotencyStore
             {
                 Key = request.Key,
                 Status = IdempotencyRecordStatus.InProgress,
-                ExpiresAt = request.ExpiresAt,
+                ExpiresAt = request.ExpiresAt >= request.InProgressExpiresAt ? request.ExpiresAt : request.InProgressExpiresAt,
                 InProgressExpiresAt = request.InProgressExpiresAt,
                 OwnerToken = request.OwnerToken,
             };

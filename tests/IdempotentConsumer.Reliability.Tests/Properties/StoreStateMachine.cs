@@ -124,7 +124,7 @@ public static class StoreStateMachine
                                 await store.ReleaseAsync(key, token);
                                 break;
                             default:
-                                await store.ExtendLeaseAsync(new ExtendLeaseRequest(key, token, now.AddSeconds(step.LeaseSeconds), current?.ExpiresAt ?? now));
+                                await store.ExtendLeaseAsync(new ExtendLeaseRequest(key, token, now.AddSeconds(step.LeaseSeconds), Later(current?.ExpiresAt ?? now, now.AddSeconds(step.LeaseSeconds))));
                                 break;
                         }
 
