@@ -37,7 +37,7 @@ public sealed class DynamoDbLocalBadInputTests(DynamoDbLocalFixture fixture) : B
     }
 
     [Fact]
-    public async Task Given_a_response_too_large_for_a_DynamoDB_item_When_its_order_is_handled_Then_only_it_fails_as_too_large_and_no_oversized_item_is_written()
+    public async Task Given_a_response_too_large_for_a_DynamoDB_item_When_its_order_is_handled_Then_it_ships_once_is_acknowledged_with_a_typed_error_and_its_redelivery_does_not_ship_again()
     {
         var batch = new BadInputBatch<Order>(
             Store,
@@ -46,13 +46,23 @@ public sealed class DynamoDbLocalBadInputTests(DynamoDbLocalFixture fixture) : B
             response: o => o.OrderId == "huge-label-order" ? new string('l', 450 * 1024) : "label");
         var huge = new Order("huge-label-order", "u", "p");
         Assert.True(batch.Executor.TryGetKey(new IdempotencyInvocation<Order>(huge), out var key));
+        var body = System.Text.Json.JsonSerializer.Serialize(huge, System.Text.Json.JsonSerializerOptions.Web);
 
-        var result = await batch.RunAsync(System.Text.Json.JsonSerializer.Serialize(huge, System.Text.Json.JsonSerializerOptions.Web));
+        var result = await batch.RunAsync(body);
 
-        batch.AssertFailedWith(result, typeof(IdempotencyRecordTooLargeException), failsAfterSideEffect: true);
+        // The side effect happened: the message is acknowledged, the loss of the response is a typed error.
+        Assert.Equal(MessageProcessingStatus.Succeeded, result.Status);
+        Assert.IsType<IdempotencyResponseNotStoredException>(result.Error);
+        Assert.IsType<IdempotencyRecordTooLargeException>(result.Error!.InnerException);
         var record = await Store.GetAsync(key);
-        Assert.True(record is null || record.Status == IdempotencyRecordStatus.InProgress, $"The record is {record?.Status}.");
-        Assert.Null(record?.ResponseData);
+        Assert.Equal(IdempotencyRecordStatus.Completed, record?.Status);
+        Assert.True(record!.ResponseNotStored);
+        Assert.Null(record.ResponseData);
+
+        var calls = batch.Shipping.Calls;
+        var redelivery = await batch.Pipeline.ProcessAsync(new IncomingMessage { MessageId = "bad-again", Body = body }, new NoServices());
+        Assert.Equal(MessageProcessingStatus.Replayed, redelivery.Status);
+        Assert.Equal(calls, batch.Shipping.Calls);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class SqliteBadInputTests : BadInputSuite
         var tampered = new Order("order-tampered", "u", "p");
         Assert.True(batch.Executor.TryGetKey(new IdempotencyInvocation<Order>(tampered), out var key));
         await _database!.Store.EnsureSchemaAsync();
-        await ExecuteAsync($"INSERT INTO idempotency_records VALUES ('{key}', {status}, {expiration}, NULL, NULL, {data}, 'someone');");
+        await ExecuteAsync($"INSERT INTO idempotency_records (\"key\", status, expiration, in_progress_expiration, validation, data, owner) VALUES ('{key}', {status}, {expiration}, NULL, NULL, {data}, 'someone');");
 
         var result = await batch.RunAsync(System.Text.Json.JsonSerializer.Serialize(tampered, System.Text.Json.JsonSerializerOptions.Web));
 

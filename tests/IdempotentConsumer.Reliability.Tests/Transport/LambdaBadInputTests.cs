@@ -132,16 +132,16 @@ public sealed class LambdaBadInputTests
         }
 
         [Fact]
-        public async Task Given_a_response_too_large_for_the_table_When_the_processor_runs_Then_only_that_record_fails_as_too_large()
+        public async Task Given_a_response_too_large_for_the_table_When_the_processor_runs_Then_that_record_ships_once_and_is_acknowledged_with_a_typed_error()
         {
             var (processor, shipping) = Processor(_store, o => o.OrderId == "huge-label-order" ? new string('l', 450 * 1024) : "label");
 
             var batch = await RunAsync(processor, JsonSerializer.Serialize(new Order("huge-label-order", "u", "p"), JsonSerializerOptions.Web));
 
             var record = Assert.Single(batch.Records, r => r.MessageId == "bad");
-            Assert.IsType<IdempotencyRecordTooLargeException>(record.Error);
-            Assert.Equal(SqsRecordFailureReason.StoreError, record.Reason);
-            Assert.Equal("bad", Assert.Single(batch.Response.BatchItemFailures!).ItemIdentifier);
+            Assert.IsType<IdempotencyResponseNotStoredException>(record.Error);
+            Assert.Empty(batch.Response.BatchItemFailures ?? []);
+            Assert.Equal(1, shipping.ShipmentsByOrder["huge-label-order"]);
             AssertGoodOrdersShippedOnce(batch, shipping);
         }
 

@@ -117,7 +117,7 @@ public sealed class WorkerBadInputTests(FauxqsFixture fauxqs, ITestOutputHelper 
         await using var connection = new SqliteConnection($"Data Source={_database.FilePath};Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = $"INSERT INTO idempotency_records VALUES ('{key}', 'SHIPPED', strftime('%s','now') + 3600, NULL, NULL, NULL, 'someone');";
+        command.CommandText = $"INSERT INTO idempotency_records (\"key\", status, expiration, in_progress_expiration, validation, data, owner) VALUES ('{key}', 'SHIPPED', strftime('%s','now') + 3600, NULL, NULL, NULL, 'someone');";
         await command.ExecuteNonQueryAsync();
     }
 
