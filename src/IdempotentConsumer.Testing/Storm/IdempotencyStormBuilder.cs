@@ -122,6 +122,16 @@ public sealed class IdempotencyStormBuilder<TMessage>
     }
 
     /// <summary>
+    /// Injected crashes strike only a send's first delivery: a crashed consumer's message then comes back once and is
+    /// taken over, so a small receive budget (<see cref="WithMaxReceiveCount"/> of 3) is not spent by repeated crashes.
+    /// </summary>
+    public IdempotencyStormBuilder<TMessage> WithCrashesOnFirstDeliveryOnly()
+    {
+        _settings.CrashOnFirstDeliveryOnly = true;
+        return this;
+    }
+
+    /// <summary>
     /// With this probability a first delivery's handler stalls past its lease until another delivery has taken
     /// the key over and completed it, then does its side effect; its late completion must be rejected.
     /// </summary>

@@ -231,11 +231,12 @@ internal sealed class StormRun<TMessage>
     {
         lock (_randomLock)
         {
+            var mayCrash = !_settings.CrashOnFirstDeliveryOnly || delivery.ReceiveCount == 1;
             return new StormAttempt(delivery)
             {
-                CrashBeforeSideEffect = RollLocked(_settings.CrashBeforeSideEffectRate),
-                CrashAfterSideEffect = RollLocked(_settings.CrashAfterSideEffectRate),
-                CrashBeforeCompletion = RollLocked(_settings.CrashBeforeCompletionRate),
+                CrashBeforeSideEffect = RollLocked(_settings.CrashBeforeSideEffectRate) && mayCrash,
+                CrashAfterSideEffect = RollLocked(_settings.CrashAfterSideEffectRate) && mayCrash,
+                CrashBeforeCompletion = RollLocked(_settings.CrashBeforeCompletionRate) && mayCrash,
                 OutliveLease = RollLocked(_settings.LeaseExpiryRate) && delivery.ReceiveCount == 1,
                 Slow = RollLocked(_settings.SlowHandlerRate),
             };

@@ -39,6 +39,8 @@ internal sealed class StormSettings<TMessage>(IdempotencyKeySource keySource)
 
     public double LeaseExpiryRate { get; set; }
 
+    public bool CrashOnFirstDeliveryOnly { get; set; }
+
     public double StoreFaultRate { get; set; }
 
     public double LostBeginReplyRate { get; set; }
