@@ -104,7 +104,7 @@ public sealed class DynamoDbIdempotencyStore : IIdempotencyStore
         _schema.ValidateKey(request.Key);
         EnsureFits(request.Key, CompletedItemSize(request));
 
-        var values = new Dictionary<string, AttributeValue>(5, StringComparer.Ordinal)
+        var values = new Dictionary<string, AttributeValue>(6, StringComparer.Ordinal)
         {
             [":completed"] = new() { S = DynamoDbRecordSchema.Completed },
             [":expiry"] = new() { N = EpochTime.Seconds(request.ExpiresAt) },
@@ -112,7 +112,7 @@ public sealed class DynamoDbIdempotencyStore : IIdempotencyStore
         };
         var set = "SET #status = :completed, #expiry = :expiry";
         var remove = " REMOVE #lease";
-        if (request.ResponseData is not null)
+        if (request.ResponseData is not null && !request.ResponseNotStored)
         {
             set += ", #data = :data";
             values[":data"] = new AttributeValue { S = request.ResponseData };
@@ -120,6 +120,16 @@ public sealed class DynamoDbIdempotencyStore : IIdempotencyStore
         else
         {
             remove += ", #data";
+        }
+
+        if (request.ResponseNotStored)
+        {
+            set += ", #nostore = :nostore";
+            values[":nostore"] = new AttributeValue { BOOL = true };
+        }
+        else
+        {
+            remove += ", #nostore";
         }
 
         if (request.PayloadHash is not null)
@@ -181,21 +191,25 @@ public sealed class DynamoDbIdempotencyStore : IIdempotencyStore
     }
 
     /// <inheritdoc />
-    public async ValueTask ExtendLeaseAsync(string key, string ownerToken, DateTimeOffset inProgressExpiresAt, CancellationToken cancellationToken = default)
+    public async ValueTask ExtendLeaseAsync(ExtendLeaseRequest request, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        var key = request.Key;
         _schema.ValidateKey(key);
+
+        // Lease and TTL move in one conditional write, so TTL can never delete the record under a live lease.
         var update = new UpdateItemRequest
         {
             TableName = _schema.TableName,
             Key = _schema.Key(key),
-            UpdateExpression = "SET #lease = :lease",
+            UpdateExpression = "SET #lease = :lease, #expiry = :expiry",
             ConditionExpression = ExtendCondition,
             ExpressionAttributeNames = _schema.ExtendNames,
-            ExpressionAttributeValues = new Dictionary<string, AttributeValue>(3, StringComparer.Ordinal)
+            ExpressionAttributeValues = new Dictionary<string, AttributeValue>(4, StringComparer.Ordinal)
             {
-                [":lease"] = new() { N = EpochTime.Milliseconds(inProgressExpiresAt) },
-                [":owner"] = new() { S = ownerToken },
+                [":lease"] = new() { N = EpochTime.Milliseconds(request.InProgressExpiresAt) },
+                [":expiry"] = new() { N = EpochTime.SecondsRoundedUp(EpochTime.Later(request.ExpiresAt, request.InProgressExpiresAt)) },
+                [":owner"] = new() { S = request.OwnerToken },
                 [":inprogress"] = new() { S = DynamoDbRecordSchema.InProgress },
             },
         };
@@ -318,7 +332,9 @@ public sealed class DynamoDbIdempotencyStore : IIdempotencyStore
             + DynamoDbItemSize.Attribute(_schema.StatusAttribute, DynamoDbRecordSchema.Completed)
             + DynamoDbItemSize.NumberAttribute(_schema.ExpiryAttribute)
             + DynamoDbItemSize.Attribute(_schema.OwnerAttribute, request.OwnerToken)
-            + DynamoDbItemSize.Attribute(_schema.DataAttribute, request.ResponseData)
+            + (request.ResponseNotStored
+                ? DynamoDbItemSize.NumberAttribute(_schema.ResponseNotStoredAttribute)
+                : DynamoDbItemSize.Attribute(_schema.DataAttribute, request.ResponseData))
             + DynamoDbItemSize.Attribute(_schema.ValidationAttribute, request.PayloadHash);
         return size;
     }

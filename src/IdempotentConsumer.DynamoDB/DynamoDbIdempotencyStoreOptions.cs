@@ -53,6 +53,13 @@ public sealed class DynamoDbIdempotencyStoreOptions
     public string OwnerAttributeName { get; set; } = "owner_token";
 
     /// <summary>
+    /// The flag (BOOL true) on a completed record whose handler ran but whose response could not be stored (over
+    /// the item limit, or not serializable); absent otherwise. Not part of the Powertools schema: Powertools sees a
+    /// completed record without data. Default: <c>response_not_stored</c>.
+    /// </summary>
+    public string ResponseNotStoredAttributeName { get; set; } = "response_not_stored";
+
+    /// <summary>
     /// How many BatchGetItem calls one batch of up to 100 keys may take while DynamoDB keeps returning
     /// unprocessed keys (with exponential backoff between them). Default: 8.
     /// </summary>

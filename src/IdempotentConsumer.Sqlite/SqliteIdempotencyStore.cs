@@ -33,7 +33,12 @@ public sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposable
     {
         var settings = ResolvedSqliteSettings.From(options);
         _sql = new SqliteStatements(settings.TableName);
-        _runner = new SqliteOperationRunner(settings, _sql.CreateSchema, timeProvider ?? TimeProvider.System, (ILogger?)logger ?? NullLogger.Instance);
+        _runner = new SqliteOperationRunner(
+            settings,
+            _sql.CreateSchema,
+            timeProvider ?? TimeProvider.System,
+            (ILogger?)logger ?? NullLogger.Instance,
+            new SqliteColumnUpgrade(_sql.HasResponseNotStoredColumn, _sql.AddResponseNotStoredColumn));
         TableName = settings.TableName;
         DataSource = settings.FilePath;
     }
@@ -68,7 +73,9 @@ public sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposable
             {
                 var insert = connection.Command(_sql.TryBegin);
                 insert.Parameters.AddWithValue("@key", request.Key);
-                insert.Parameters.AddWithValue("@expiration", request.ExpiresAt.ToUnixTimeSeconds());
+                // While in progress the expiry never precedes the lease (rounded up to the second), so neither an expiry
+                // check nor PurgeExpiredAsync can take the record from a live handler.
+                insert.Parameters.AddWithValue("@expiration", SqliteTime.SecondsRoundedUp(request.ExpiresAt >= request.InProgressExpiresAt ? request.ExpiresAt : request.InProgressExpiresAt));
                 insert.Parameters.AddWithValue("@lease", request.InProgressExpiresAt.ToUnixTimeMilliseconds());
                 insert.Parameters.AddWithValue("@validation", (object?)request.PayloadHash ?? DBNull.Value);
                 insert.Parameters.AddWithValue("@owner", request.OwnerToken);
@@ -100,7 +107,8 @@ public sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposable
                 update.Parameters.AddWithValue("@key", request.Key);
                 update.Parameters.AddWithValue("@owner", request.OwnerToken);
                 update.Parameters.AddWithValue("@expiration", request.ExpiresAt.ToUnixTimeSeconds());
-                update.Parameters.AddWithValue("@data", (object?)request.ResponseData ?? DBNull.Value);
+                update.Parameters.AddWithValue("@data", request.ResponseNotStored ? DBNull.Value : (object?)request.ResponseData ?? DBNull.Value);
+                update.Parameters.AddWithValue("@notStored", request.ResponseNotStored ? 1 : 0);
                 update.Parameters.AddWithValue("@validation", (object?)request.PayloadHash ?? DBNull.Value);
                 return new ValueTask<int>(update.ExecuteNonQueryAsync(ct));
             },
@@ -129,11 +137,12 @@ public sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async ValueTask ExtendLeaseAsync(string key, string ownerToken, DateTimeOffset inProgressExpiresAt, CancellationToken cancellationToken = default)
+    public async ValueTask ExtendLeaseAsync(ExtendLeaseRequest request, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
+        var key = request.Key;
         ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(ownerToken);
+        ArgumentNullException.ThrowIfNull(request.OwnerToken);
         var changed = await _runner.WriteAsync(
             "extend the lease of",
             key,
@@ -141,8 +150,11 @@ public sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposable
             {
                 var update = connection.Command(_sql.ExtendLease);
                 update.Parameters.AddWithValue("@key", key);
-                update.Parameters.AddWithValue("@owner", ownerToken);
-                update.Parameters.AddWithValue("@lease", inProgressExpiresAt.ToUnixTimeMilliseconds());
+                update.Parameters.AddWithValue("@owner", request.OwnerToken);
+                update.Parameters.AddWithValue("@lease", request.InProgressExpiresAt.ToUnixTimeMilliseconds());
+                update.Parameters.AddWithValue(
+                    "@expiration",
+                    SqliteTime.SecondsRoundedUp(request.ExpiresAt >= request.InProgressExpiresAt ? request.ExpiresAt : request.InProgressExpiresAt));
                 return new ValueTask<int>(update.ExecuteNonQueryAsync(ct));
             },
             cancellationToken).ConfigureAwait(false);
@@ -192,7 +204,8 @@ public sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposable
 
     /// <summary>
     /// Deletes every record whose <see cref="IdempotencyRecord.ExpiresAt"/> is at or before <paramref name="now"/>
-    /// (SQLite has no TTL; call this now and then, e.g. from a timer). Expired records never block a new attempt either way.
+    /// (SQLite has no TTL; call this now and then, e.g. from a timer), except an in-progress record whose lease is
+    /// still live at <paramref name="now"/>. Expired records never block a new attempt either way.
     /// </summary>
     /// <returns>How many records were deleted.</returns>
     public ValueTask<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
@@ -205,6 +218,7 @@ public sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposable
             {
                 var delete = connection.Command(_sql.PurgeExpired);
                 delete.Parameters.AddWithValue("@nowSeconds", now.ToUnixTimeSeconds());
+                delete.Parameters.AddWithValue("@nowMs", now.ToUnixTimeMilliseconds());
                 return new ValueTask<int>(delete.ExecuteNonQueryAsync(ct));
             },
             cancellationToken);

@@ -37,8 +37,8 @@ public sealed class SqliteTwoInstanceConformanceTests : IdempotencyStoreConforma
         public ValueTask ReleaseAsync(string key, string ownerToken, CancellationToken cancellationToken = default) =>
             Next().ReleaseAsync(key, ownerToken, cancellationToken);
 
-        public ValueTask ExtendLeaseAsync(string key, string ownerToken, DateTimeOffset inProgressExpiresAt, CancellationToken cancellationToken = default) =>
-            Next().ExtendLeaseAsync(key, ownerToken, inProgressExpiresAt, cancellationToken);
+        public ValueTask ExtendLeaseAsync(ExtendLeaseRequest request, CancellationToken cancellationToken = default) =>
+            Next().ExtendLeaseAsync(request, cancellationToken);
 
         public ValueTask<IdempotencyRecord?> GetAsync(string key, CancellationToken cancellationToken = default) =>
             Next().GetAsync(key, cancellationToken);

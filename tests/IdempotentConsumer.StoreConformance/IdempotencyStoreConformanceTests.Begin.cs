@@ -146,7 +146,7 @@ public abstract partial class IdempotencyStoreConformanceTests
         var (oldOwner, successor) = await TakeOverAsync();
 
         await Assert.ThrowsAsync<IdempotencyStaleOwnerException>(async () =>
-            await Store.ExtendLeaseAsync(successor.Key, oldOwner, T0 + TimeSpan.FromHours(3)));
+            await Store.ExtendLeaseAsync(Extend(successor.Key, oldOwner, T0 + TimeSpan.FromHours(3))));
 
         AssertInProgressAsBegun(successor, await Store.GetAsync(successor.Key));
     }

@@ -17,7 +17,7 @@ public abstract partial class IdempotencyStoreConformanceTests
         await BeginAndAssertWonAsync(begin);
         var extended = T0 + TimeSpan.FromSeconds(90) + TimeSpan.FromMilliseconds(250);
 
-        await Store.ExtendLeaseAsync(key, owner, extended);
+        await Store.ExtendLeaseAsync(Extend(key, owner, extended, begin.ExpiresAt));
 
         var record = await GetExistingAsync(key);
         Assert.Equal(IdempotencyRecordStatus.InProgress, record.Status);
@@ -40,7 +40,7 @@ public abstract partial class IdempotencyStoreConformanceTests
         await Store.CompleteAsync(new CompleteRequest(key, owner, T0 + TimeSpan.FromHours(1), "\"done\"", null));
 
         await Assert.ThrowsAsync<IdempotencyStaleOwnerException>(async () =>
-            await Store.ExtendLeaseAsync(key, owner, T0 + TimeSpan.FromHours(2)));
+            await Store.ExtendLeaseAsync(Extend(key, owner, T0 + TimeSpan.FromHours(2))));
 
         var record = await GetExistingAsync(key);
         Assert.Equal(IdempotencyRecordStatus.Completed, record.Status);
@@ -57,7 +57,7 @@ public abstract partial class IdempotencyStoreConformanceTests
         await BeginAndAssertWonAsync(begin);
 
         await Assert.ThrowsAsync<IdempotencyStaleOwnerException>(async () =>
-            await Store.ExtendLeaseAsync(key, NewOwner(), T0 + TimeSpan.FromHours(2)));
+            await Store.ExtendLeaseAsync(Extend(key, NewOwner(), T0 + TimeSpan.FromHours(2))));
 
         AssertInProgressAsBegun(begin, await Store.GetAsync(key));
     }

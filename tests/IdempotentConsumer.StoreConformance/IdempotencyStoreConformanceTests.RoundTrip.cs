@@ -23,7 +23,7 @@ public abstract partial class IdempotencyStoreConformanceTests
         AssertInProgressAsBegun(begin, await Store.GetAsync(key));
 
         var extended = T0 + TimeSpan.FromSeconds(45) + TimeSpan.FromTicks(9_876_543);
-        await Store.ExtendLeaseAsync(key, owner, extended);
+        await Store.ExtendLeaseAsync(Extend(key, owner, extended));
         AssertClose(extended, (await GetExistingAsync(key)).InProgressExpiresAt, LeaseTolerance);
 
         var completedExpiry = T0 + TimeSpan.FromDays(3) + TimeSpan.FromMilliseconds(500);

@@ -83,6 +83,13 @@ public abstract partial class IdempotencyStoreConformanceTests : IAsyncLifetime
             payloadHash);
     }
 
+    /// <summary>
+    /// An extension of the lease to <paramref name="leaseEnd"/> as the executor's lease sends it: the record's expiry
+    /// moves to <paramref name="recordExpiresAt"/>, or to the lease end when that is later (default: the lease end).
+    /// </summary>
+    protected static ExtendLeaseRequest Extend(string key, string owner, DateTimeOffset leaseEnd, DateTimeOffset? recordExpiresAt = null) =>
+        new(key, owner, leaseEnd, recordExpiresAt is { } expiry && expiry > leaseEnd ? expiry : leaseEnd);
+
     /// <summary>Begins <paramref name="request"/> and fails the fact unless it won.</summary>
     protected async Task BeginAndAssertWonAsync(BeginRequest request)
     {

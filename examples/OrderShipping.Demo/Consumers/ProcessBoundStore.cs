@@ -32,10 +32,10 @@ internal sealed class ProcessBoundStore(IIdempotencyStore inner) : IIdempotencyS
         return inner.ReleaseAsync(key, ownerToken, cancellationToken);
     }
 
-    public ValueTask ExtendLeaseAsync(string key, string ownerToken, DateTimeOffset inProgressExpiresAt, CancellationToken cancellationToken = default)
+    public ValueTask ExtendLeaseAsync(ExtendLeaseRequest request, CancellationToken cancellationToken = default)
     {
         ThrowIfDead();
-        return inner.ExtendLeaseAsync(key, ownerToken, inProgressExpiresAt, cancellationToken);
+        return inner.ExtendLeaseAsync(request, cancellationToken);
     }
 
     public ValueTask<IdempotencyRecord?> GetAsync(string key, CancellationToken cancellationToken = default)

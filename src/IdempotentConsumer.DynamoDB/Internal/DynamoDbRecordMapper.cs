@@ -13,7 +13,8 @@ internal sealed class DynamoDbRecordMapper(DynamoDbRecordSchema schema)
     {
         var item = schema.Key(request.Key);
         item[schema.StatusAttribute] = new AttributeValue { S = DynamoDbRecordSchema.InProgress };
-        item[schema.ExpiryAttribute] = new AttributeValue { N = EpochTime.Seconds(request.ExpiresAt) };
+        // The TTL attribute must not precede the lease: rounded up, and never before the lease end.
+        item[schema.ExpiryAttribute] = new AttributeValue { N = EpochTime.SecondsRoundedUp(EpochTime.Later(request.ExpiresAt, request.InProgressExpiresAt)) };
         item[schema.InProgressExpiryAttribute] = new AttributeValue { N = EpochTime.Milliseconds(request.InProgressExpiresAt) };
         item[schema.OwnerAttribute] = new AttributeValue { S = request.OwnerToken };
         if (request.PayloadHash is not null)
@@ -54,6 +55,7 @@ internal sealed class DynamoDbRecordMapper(DynamoDbRecordSchema schema)
             InProgressExpiresAt = lease,
             PayloadHash = ReadString(item, schema.ValidationAttribute, required: false, key),
             ResponseData = status == IdempotencyRecordStatus.Completed ? ReadString(item, schema.DataAttribute, required: false, key) : null,
+            ResponseNotStored = status == IdempotencyRecordStatus.Completed && ReadFlag(item, schema.ResponseNotStoredAttribute, key),
             OwnerToken = ReadString(item, schema.OwnerAttribute, required: false, key),
         };
     }
@@ -66,6 +68,16 @@ internal sealed class DynamoDbRecordMapper(DynamoDbRecordSchema schema)
         }
 
         return value.S ?? throw Corrupt(keyForMessage, attribute, "is not a string");
+    }
+
+    private static bool ReadFlag(Dictionary<string, AttributeValue> item, string attribute, string key)
+    {
+        if (!item.TryGetValue(attribute, out var value) || value is null || value.NULL == true)
+        {
+            return false;
+        }
+
+        return value.BOOL ?? throw Corrupt(key, attribute, "is not a boolean");
     }
 
     private static long? ReadWhole(Dictionary<string, AttributeValue> item, string attribute, string key)

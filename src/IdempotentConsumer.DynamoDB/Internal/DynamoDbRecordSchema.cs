@@ -31,13 +31,14 @@ internal sealed class DynamoDbRecordSchema
         DataAttribute = Require(options.DataAttributeName, nameof(options.DataAttributeName));
         ValidationAttribute = Require(options.ValidationAttributeName, nameof(options.ValidationAttributeName));
         OwnerAttribute = Require(options.OwnerAttributeName, nameof(options.OwnerAttributeName));
+        ResponseNotStoredAttribute = Require(options.ResponseNotStoredAttributeName, nameof(options.ResponseNotStoredAttributeName));
         if (options.MaxBatchGetAttempts < 1)
         {
             throw new IdempotencyConfigurationException($"{nameof(options.MaxBatchGetAttempts)} must be at least 1 (was {options.MaxBatchGetAttempts}).");
         }
 
         MaxBatchGetAttempts = options.MaxBatchGetAttempts;
-        var names = new[] { KeyAttribute, SortKeyAttribute, ExpiryAttribute, InProgressExpiryAttribute, StatusAttribute, DataAttribute, ValidationAttribute, OwnerAttribute }
+        var names = new[] { KeyAttribute, SortKeyAttribute, ExpiryAttribute, InProgressExpiryAttribute, StatusAttribute, DataAttribute, ValidationAttribute, OwnerAttribute, ResponseNotStoredAttribute }
             .Where(name => name is not null)
             .ToList();
         var duplicate = names.GroupBy(name => name, StringComparer.Ordinal).FirstOrDefault(group => group.Count() > 1);
@@ -73,6 +74,7 @@ internal sealed class DynamoDbRecordSchema
             ["#data"] = DataAttribute,
             ["#lease"] = InProgressExpiryAttribute,
             ["#owner"] = OwnerAttribute,
+            ["#nostore"] = ResponseNotStoredAttribute,
         };
         CompleteWithValidationNames = new Dictionary<string, string>(CompleteNames, StringComparer.Ordinal)
         {
@@ -84,6 +86,7 @@ internal sealed class DynamoDbRecordSchema
             ["#owner"] = OwnerAttribute,
             ["#status"] = StatusAttribute,
             ["#lease"] = InProgressExpiryAttribute,
+            ["#expiry"] = ExpiryAttribute,
         };
     }
 
@@ -106,6 +109,8 @@ internal sealed class DynamoDbRecordSchema
     public string ValidationAttribute { get; }
 
     public string OwnerAttribute { get; }
+
+    public string ResponseNotStoredAttribute { get; }
 
     public int MaxBatchGetAttempts { get; }
 

@@ -82,7 +82,7 @@ public sealed class SqsConsumerBuilder<TMessage>
     /// </summary>
     public SqsConsumerBuilder<TMessage> WithDeduplicationIdAsKey()
     {
-        _registration.KeyFromContext = static context => context.Incoming.MessageDeduplicationId;
+        _registration.KeyFromIncoming = static incoming => incoming.MessageDeduplicationId;
         return this;
     }
 

@@ -36,7 +36,8 @@ internal sealed class SqsConsumerRegistration<TMessage>
 
     public Func<IServiceProvider, IIdempotencyStore>? StoreFactory { get; set; }
 
-    public Func<MessageContext<TMessage>, string?>? KeyFromContext { get; set; }
+    /// <summary>Key material taken from the delivery instead of the body (the FIFO deduplication id); null: the key source.</summary>
+    public Func<IncomingMessage, string?>? KeyFromIncoming { get; set; }
 
     public JsonSerializerOptions? SerializerOptions { get; set; }
 
@@ -83,6 +84,7 @@ internal sealed class SqsConsumerRegistration<TMessage>
             pipeline.WithTypeInfo(TypeInfo);
         }
 
+        ReceiveKeyReader<TMessage>? keys = null;
         if (options.UseIdempotency)
         {
             var idempotency = options.Idempotency;
@@ -92,9 +94,14 @@ internal sealed class SqsConsumerRegistration<TMessage>
                 idempotency.KeyPrefix = name;
             }
 
+            services.GetRequiredService<SqsConsumerKeyPrefixes>().Claim(name, idempotency.KeyPrefix, options.AllowSharedKeyPrefix);
+
             var store = StoreFactory?.Invoke(services) ?? services.GetRequiredService<IIdempotencyStore>();
             var executor = new IdempotencyExecutor(store, idempotency, timeProvider, services.GetService<ILogger<IdempotencyExecutor>>());
-            pipeline.UseIdempotency(executor, KeyFromContext);
+            var keyFromIncoming = KeyFromIncoming;
+            pipeline.UseIdempotency(executor, keyFromIncoming is null ? null : context => keyFromIncoming(context.Incoming));
+            var typeInfo = TypeInfo ?? (JsonTypeInfo<TMessage>)(SerializerOptions ?? JsonSerializerOptions.Web).GetTypeInfo(typeof(TMessage));
+            keys = new ReceiveKeyReader<TMessage>(executor, typeInfo, keyFromIncoming);
         }
 
         if (options.Retry.MaxRetryAttempts > 0)
@@ -112,6 +119,7 @@ internal sealed class SqsConsumerRegistration<TMessage>
             options,
             sqs,
             Build(pipeline),
+            keys,
             services.GetRequiredService<IServiceScopeFactory>(),
             timeProvider,
             loggerFactory);

@@ -67,6 +67,7 @@ public static class SqsConsumerServiceCollectionExtensions
 
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqsConsumerOptions>, SqsConsumerOptionsValidator>());
+        services.TryAddSingleton<SqsConsumerKeyPrefixes>();
         services.TryAddScoped<THandler>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIdempotencyStore, InMemoryIdempotencyStore>();

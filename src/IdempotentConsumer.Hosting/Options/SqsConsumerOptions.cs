@@ -81,6 +81,13 @@ public sealed class SqsConsumerOptions
     /// </summary>
     public IdempotencyOptions Idempotency { get; set; } = new() { KeyPrefix = string.Empty };
 
+    /// <summary>
+    /// Lets this consumer use the same <see cref="IdempotencyOptions.KeyPrefix"/> as another consumer of the host (both
+    /// must set it), so that a message handled by one is a duplicate for the other. Default: false, and a host with two
+    /// consumers on one prefix fails to start.
+    /// </summary>
+    public bool AllowSharedKeyPrefix { get; set; }
+
     /// <summary>In-process retry of transient handler failures, inside the idempotency lease. <c>MaxRetryAttempts = 0</c> turns it off.</summary>
     public MessageRetryOptions Retry { get; set; } = new();
 }

@@ -71,6 +71,11 @@ internal sealed class SqsConsumerOptionsValidator : IValidateOptions<SqsConsumer
             {
                 errors.Add("Redelivery.InProgressDelay must be between 0 and 12 hours.");
             }
+
+            if (redelivery.MaxInProgressDelay < TimeSpan.FromSeconds(1) || redelivery.MaxInProgressDelay > MaxVisibility)
+            {
+                errors.Add("Redelivery.MaxInProgressDelay must be between 1 second and 12 hours.");
+            }
         }
 
         var batch = options.DeleteBatch;

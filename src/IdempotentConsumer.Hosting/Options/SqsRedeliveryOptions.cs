@@ -19,8 +19,15 @@ public sealed class SqsRedeliveryOptions
     public bool UseJitter { get; set; } = true;
 
     /// <summary>
-    /// The delay when another attempt holds the message's idempotency lease ("already in progress"):
-    /// short, since that attempt is usually about to finish; the redelivery is then answered from its record. Default: 2 s.
+    /// The delay when another attempt holds the message's idempotency lease ("already in progress") and the store
+    /// did not say when that lease lapses. Default: 2 s.
     /// </summary>
     public TimeSpan InProgressDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The longest a message rejected as "already in progress" is hidden. It is normally hidden until the blocking
+    /// lease lapses (plus a second), so that waiting for a crashed holder costs one receive, not the queue's whole
+    /// <c>maxReceiveCount</c>; this caps that wait (SQS itself allows at most 12 h). Default: 15 min.
+    /// </summary>
+    public TimeSpan MaxInProgressDelay { get; set; } = TimeSpan.FromMinutes(15);
 }

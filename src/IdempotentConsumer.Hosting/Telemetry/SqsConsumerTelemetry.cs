@@ -27,8 +27,11 @@ internal static class SqsConsumerTelemetry
     public static readonly Counter<long> HeartbeatFailures = Meter.CreateCounter<long>(
         "sqs.heartbeat.failures", description: "Heartbeats that could not extend visibility or the lease; the handler was cancelled.");
 
+    public static readonly Counter<long> DuplicatesInReceive = Meter.CreateCounter<long>(
+        "sqs.messages.duplicates_in_receive", description: "Copies of a key already in the same receive: answered by its first copy, not run.");
+
     public static readonly Counter<long> Errors = Meter.CreateCounter<long>(
-        "sqs.errors", description: "Failed SQS calls (tag operation: receive, delete, change_visibility).");
+        "sqs.errors", description: "Failed SQS calls (tag operation: receive, delete, change_visibility, extend_lease).");
 
     public static void RecordError(string operation) => Errors.Add(1, new KeyValuePair<string, object?>("operation", operation));
 

@@ -1,9 +1,10 @@
+using IdempotentConsumer.Exceptions;
 using IdempotentConsumer.Pipeline;
 
 namespace IdempotentConsumer.Hosting.Worker;
 
 /// <summary>Decides a message's fate from its pipeline result and how it ended.</summary>
-internal sealed class FailurePolicy(RedeliveryBackoff backoff, int? maxReceiveCount)
+internal sealed class FailurePolicy(RedeliveryBackoff backoff, int? maxReceiveCount, TimeProvider timeProvider)
 {
     /// <summary>The receive count from which the redrive policy takes over; null when unknown.</summary>
     public int? MaxReceiveCount { get; } = maxReceiveCount;
@@ -30,9 +31,12 @@ internal sealed class FailurePolicy(RedeliveryBackoff backoff, int? maxReceiveCo
             return MessageDisposition.HandBack("shutdown");
         }
 
-        if (result.IsInProgressElsewhere)
+        if (result.Error is IdempotencyAlreadyInProgressException inProgress)
         {
-            return new MessageDisposition(MessageDispositionKind.Retry, backoff.DelaySecondsWhileInProgressElsewhere(), "in_progress");
+            // Hidden until the holder's lease lapses: every receive counts toward maxReceiveCount, so coming back
+            // sooner would spend the redrive budget waiting, and dead-letter a message nobody failed to handle.
+            var delay = backoff.DelaySecondsWhileInProgressElsewhere(inProgress.InProgressExpiresAt, timeProvider.GetUtcNow());
+            return new MessageDisposition(MessageDispositionKind.Retry, delay, "in_progress");
         }
 
         // The backoff applies at the limit too: if the queue has no redrive policy, a zero delay would spin.

@@ -41,8 +41,27 @@ internal sealed class RedeliveryBackoff
         return ToVisibilitySeconds(seconds);
     }
 
-    /// <summary>The delay when another attempt holds the idempotency lease.</summary>
-    public int DelaySecondsWhileInProgressElsewhere() => ToVisibilitySeconds(_options.InProgressDelay.TotalSeconds);
+    /// <summary>
+    /// The delay when another attempt holds the idempotency lease: until that lease lapses plus
+    /// <see cref="InProgressMargin"/>, capped by <see cref="SqsRedeliveryOptions.MaxInProgressDelay"/>; the configured
+    /// <see cref="SqsRedeliveryOptions.InProgressDelay"/> when the lease end is unknown.
+    /// </summary>
+    /// <param name="blockingLeaseEnd">When the blocking lease lapses, if the store said.</param>
+    /// <param name="now">The current time.</param>
+    public int DelaySecondsWhileInProgressElsewhere(DateTimeOffset? blockingLeaseEnd, DateTimeOffset now)
+    {
+        if (blockingLeaseEnd is not { } end)
+        {
+            return ToVisibilitySeconds(_options.InProgressDelay.TotalSeconds);
+        }
+
+        // The margin covers clock skew between this host and the holder, and rounding of the lease end.
+        var seconds = (end - now + InProgressMargin).TotalSeconds;
+        return ToVisibilitySeconds(Math.Min(seconds, _options.MaxInProgressDelay.TotalSeconds));
+    }
+
+    /// <summary>How long after the blocking lease lapses a rejected message comes back.</summary>
+    public static TimeSpan InProgressMargin { get; } = TimeSpan.FromSeconds(1);
 
     private static int ToVisibilitySeconds(double seconds) => (int)Math.Clamp(Math.Ceiling(seconds), 1, MaxVisibilitySeconds);
 }

@@ -18,6 +18,7 @@ internal sealed partial class SqsConsumer<TMessage>
     private readonly SqsConsumerOptions _options;
     private readonly IAmazonSQS _sqs;
     private readonly MessagePipeline<TMessage> _pipeline;
+    private readonly ReceiveKeyReader<TMessage>? _keys;
     private readonly IServiceScopeFactory _scopes;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -40,6 +41,7 @@ internal sealed partial class SqsConsumer<TMessage>
         SqsConsumerOptions options,
         IAmazonSQS sqs,
         MessagePipeline<TMessage> pipeline,
+        ReceiveKeyReader<TMessage>? keys,
         IServiceScopeFactory scopes,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory)
@@ -48,6 +50,7 @@ internal sealed partial class SqsConsumer<TMessage>
         _options = options;
         _sqs = sqs;
         _pipeline = pipeline;
+        _keys = keys;
         _scopes = scopes;
         _timeProvider = timeProvider;
         _logger = loggerFactory.CreateLogger("IdempotentConsumer.Hosting.SqsConsumer");
@@ -75,7 +78,7 @@ internal sealed partial class SqsConsumer<TMessage>
     {
         var maxReceiveCount = _options.MaxReceiveCount
             ?? await RedrivePolicyReader.TryReadMaxReceiveCountAsync(_sqs, _options.QueueUrl, _logger, stopReceiving).ConfigureAwait(false);
-        var policy = new FailurePolicy(new RedeliveryBackoff(_options.Redelivery), maxReceiveCount);
+        var policy = new FailurePolicy(new RedeliveryBackoff(_options.Redelivery), maxReceiveCount, _timeProvider);
         _processor = new SqsMessageProcessor<TMessage>(
             _pipeline, _scopes, policy, _deletes, _sqs, _options.QueueUrl, _timeProvider, _logger, OnFinished, _finalDeadline.Token);
         _dispatcher = new MessageDispatcher(IsFifo, _processor.ProcessAsync, _processor.HandBackAsync);
@@ -119,7 +122,56 @@ internal sealed partial class SqsConsumer<TMessage>
         }
     }
 
-    private void OnReceived(Message message, DateTimeOffset receivedAt)
+    private void OnReceived(IReadOnlyList<Message> messages, DateTimeOffset receivedAt)
+    {
+        var deliveries = new SqsDelivery[messages.Count];
+        for (var i = 0; i < deliveries.Length; i++)
+        {
+            deliveries[i] = Accept(messages[i], receivedAt);
+        }
+
+        if (_keys is not null && deliveries.Length > 1)
+        {
+            LinkCopies(deliveries);
+        }
+
+        foreach (var delivery in deliveries)
+        {
+            delivery.Heartbeat.Start();
+            _dispatcher!.Dispatch(delivery);
+        }
+    }
+
+    /// <summary>
+    /// One receive can hold one key more than once (a producer's retried send, an SQS duplicate). The first copy runs;
+    /// the later ones wait for its result instead of meeting its in-progress record and failing back to the queue.
+    /// Copies only wait for earlier messages of the receive, and FIFO groups run in receive order, so no wait is circular.
+    /// </summary>
+    private void LinkCopies(SqsDelivery[] deliveries)
+    {
+        Dictionary<string, SqsDelivery>? first = null;
+        foreach (var delivery in deliveries)
+        {
+            if (_keys!.TryRead(delivery.Incoming) is not { } key)
+            {
+                continue;
+            }
+
+            first ??= new Dictionary<string, SqsDelivery>(StringComparer.Ordinal);
+            if (first.TryGetValue(key, out var leader))
+            {
+                delivery.FollowAsCopy(leader);
+                SqsConsumerTelemetry.DuplicatesInReceive.Add(1);
+                LogCopy(_logger, delivery.MessageId, leader.MessageId);
+            }
+            else
+            {
+                first.Add(key, delivery);
+            }
+        }
+    }
+
+    private SqsDelivery Accept(Message message, DateTimeOffset receivedAt)
     {
         var incoming = SqsMessageMapper.ToIncoming(message);
         SqsDelivery? delivery = null;
@@ -143,8 +195,7 @@ internal sealed partial class SqsConsumer<TMessage>
             delivery.Abandon();
         }
 
-        heartbeat.Start();
-        _dispatcher!.Dispatch(delivery);
+        return delivery;
     }
 
     private void OnFinished(SqsDelivery delivery)
@@ -187,6 +238,9 @@ internal sealed partial class SqsConsumer<TMessage>
 
     [LoggerMessage(EventId = 1503, Level = LogLevel.Error, Message = "SQS consumer {Name}: {Count} handlers ignored cancellation; handing their messages back without them.")]
     private static partial void LogStragglers(ILogger logger, string name, int count);
+
+    [LoggerMessage(EventId = 1505, Level = LogLevel.Debug, Message = "Message {MessageId} has the idempotency key of {LeaderId} from the same receive; it takes that message's result instead of running.")]
+    private static partial void LogCopy(ILogger logger, string messageId, string leaderId);
 
     [LoggerMessage(EventId = 1504, Level = LogLevel.Information, Message = "SQS consumer {Name} stopped.")]
     private static partial void LogStopped(ILogger logger, string name);

@@ -6,6 +6,7 @@ namespace IdempotentConsumer.Hosting.Worker;
 internal sealed class SqsDelivery : IDisposable
 {
     private readonly CancellationTokenSource _handlerCancellation = new();
+    private TaskCompletionSource<MessageProcessingResult?>? _run;
     private int _abandoned;
 
     public SqsDelivery(IncomingMessage incoming, string receiptHandle, VisibilityHeartbeat heartbeat)
@@ -29,6 +30,22 @@ internal sealed class SqsDelivery : IDisposable
 
     /// <summary>True once the shutdown timeout passed while this delivery was unfinished: it is handed back.</summary>
     public bool IsAbandoned => Volatile.Read(ref _abandoned) == 1;
+
+    /// <summary>The first message of this receive with the same idempotency key, when this one is a copy of it: not run, it takes that one's result.</summary>
+    public SqsDelivery? Leader { get; private set; }
+
+    /// <summary>The first copy's pipeline result; null when it ended without one (handed back, lost). Only for a copy.</summary>
+    public Task<MessageProcessingResult?> LeaderResult => Leader?._run?.Task ?? throw new InvalidOperationException("Not a copy.");
+
+    /// <summary>Makes this delivery a copy of <paramref name="leader"/>. Called before either is dispatched.</summary>
+    public void FollowAsCopy(SqsDelivery leader)
+    {
+        Leader = leader;
+        leader._run ??= new TaskCompletionSource<MessageProcessingResult?>(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>Tells this delivery's copies, if any, how it ended (the first call wins).</summary>
+    public void PublishResult(MessageProcessingResult? result) => _run?.TrySetResult(result);
 
     /// <summary>Marks the delivery abandoned and cancels its handler.</summary>
     public void Abandon()

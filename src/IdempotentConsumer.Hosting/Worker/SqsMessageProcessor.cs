@@ -63,6 +63,11 @@ internal sealed partial class SqsMessageProcessor<TMessage>
                 return false;
             }
 
+            if (delivery.Leader is not null)
+            {
+                return await TakeLeaderResultAsync(delivery).ConfigureAwait(false);
+            }
+
             if (delivery.Heartbeat.IsLost)
             {
                 // It waited behind its FIFO group for longer than the heartbeat could keep it: not ours to run.
@@ -72,6 +77,7 @@ internal sealed partial class SqsMessageProcessor<TMessage>
             }
 
             var result = await RunPipelineAsync(delivery).ConfigureAwait(false);
+            delivery.PublishResult(result);
             await delivery.Heartbeat.StopAsync().ConfigureAwait(false);
             var disposition = _policy.Decide(result, delivery.Incoming.ReceiveCount, delivery.IsAbandoned, delivery.Heartbeat.IsLost);
             await ApplyAsync(delivery, disposition).ConfigureAwait(false);
@@ -85,8 +91,47 @@ internal sealed partial class SqsMessageProcessor<TMessage>
         }
         finally
         {
+            delivery.PublishResult(null);
             _onFinished(delivery);
         }
+    }
+
+    /// <summary>
+    /// A copy of an earlier message of its receive: it waits (kept invisible by its heartbeat) for that message's result
+    /// and shares its fate with no store call of its own. Success or replay: deleted. Failure: it goes back the same way,
+    /// by its own receive count. No result (handed back or lost): handed back at once; a redelivery then meets the
+    /// record like any duplicate.
+    /// </summary>
+    private async Task<bool> TakeLeaderResultAsync(SqsDelivery delivery)
+    {
+        MessageProcessingResult? leader;
+        try
+        {
+            leader = await delivery.LeaderResult.WaitAsync(delivery.HandlerToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (delivery.HandlerToken.IsCancellationRequested)
+        {
+            // Shutdown gave up on it, or its heartbeat lost it, while it waited.
+            await delivery.Heartbeat.StopAsync().ConfigureAwait(false);
+            if (delivery.IsAbandoned)
+            {
+                await ChangeVisibilityAsync(delivery, MessageDisposition.HandBack("shutdown")).ConfigureAwait(false);
+            }
+            else
+            {
+                LogLeft(_logger, delivery.MessageId);
+            }
+
+            return false;
+        }
+
+        await delivery.Heartbeat.StopAsync().ConfigureAwait(false);
+        var disposition = leader is null
+            ? MessageDisposition.HandBack("duplicate_unfinished")
+            : _policy.Decide(leader, delivery.Incoming.ReceiveCount, delivery.IsAbandoned, delivery.Heartbeat.IsLost);
+        LogCopyDecided(_logger, delivery.MessageId, delivery.Leader!.MessageId, disposition.Kind);
+        await ApplyAsync(delivery, disposition).ConfigureAwait(false);
+        return disposition.Kind == MessageDispositionKind.Delete;
     }
 
     /// <summary>Returns a delivery unprocessed (the rest of a failed FIFO group, or a straggler at shutdown).</summary>
@@ -103,6 +148,7 @@ internal sealed partial class SqsMessageProcessor<TMessage>
         }
         finally
         {
+            delivery.PublishResult(null);
             _onFinished(delivery);
         }
     }
@@ -195,6 +241,9 @@ internal sealed partial class SqsMessageProcessor<TMessage>
 
     [LoggerMessage(EventId = 1104, Level = LogLevel.Warning, Message = "Message {MessageId} finished after shutdown gave up on it; it is not deleted and is answered from its record when it comes back.")]
     private static partial void LogDeleteAfterShutdown(ILogger logger, string messageId);
+
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Debug, Message = "Message {MessageId} shares its key with {LeaderId} in one receive and takes its result: {Disposition}.")]
+    private static partial void LogCopyDecided(ILogger logger, string messageId, string leaderId, MessageDispositionKind disposition);
 
     [LoggerMessage(EventId = 1105, Level = LogLevel.Error, Message = "Message {MessageId}: unexpected error in the worker; it comes back after its visibility timeout.")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string messageId);

@@ -31,9 +31,9 @@ internal sealed partial class SqsPoller
         _visibilitySeconds = (int)Math.Ceiling(options.VisibilityTimeout.TotalSeconds);
     }
 
-    /// <param name="onMessage">Takes over one received message (and its slot) with the time it was received.</param>
+    /// <param name="onReceived">Takes over the messages of one receive (and a slot each) with the time they were received.</param>
     /// <param name="stop">Stops receiving; an in-flight long poll is cancelled.</param>
-    public async Task RunAsync(Action<Message, DateTimeOffset> onMessage, CancellationToken stop)
+    public async Task RunAsync(Action<IReadOnlyList<Message>, DateTimeOffset> onReceived, CancellationToken stop)
     {
         var backoff = new ErrorBackoff(_options.ErrorBackoff, _timeProvider);
         string? attemptId = null;
@@ -70,16 +70,22 @@ internal sealed partial class SqsPoller
                     continue;
                 }
 
+                var accepted = new List<Message>(Math.Min(messages.Count, slots));
                 foreach (var message in messages)
                 {
-                    if (handedOver == slots || string.IsNullOrEmpty(message.ReceiptHandle))
+                    if (accepted.Count == slots || string.IsNullOrEmpty(message.ReceiptHandle))
                     {
                         LogUnexpectedMessage(_logger, message.MessageId);
                         continue;
                     }
 
-                    handedOver++;
-                    onMessage(message, receivedAt);
+                    accepted.Add(message);
+                }
+
+                handedOver = accepted.Count;
+                if (accepted.Count > 0)
+                {
+                    onReceived(accepted, receivedAt);
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)

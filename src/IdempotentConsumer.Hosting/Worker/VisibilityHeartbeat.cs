@@ -10,9 +10,10 @@ using Microsoft.Extensions.Logging;
 namespace IdempotentConsumer.Hosting.Worker;
 
 /// <summary>
-/// Keeps one received message invisible while it waits or runs: every interval it moves the visibility timeout
-/// forward, then moves the idempotency lease (owner-checked by the store) along with it. When either cannot be
-/// extended before the visibility lapses, the message is lost to this consumer and the handler is cancelled.
+/// Keeps one received message invisible while it waits or runs: every interval it moves the idempotency lease
+/// (owner-checked by the store) forward, then the visibility timeout along with it. When either cannot be extended
+/// before the visibility lapses, the message is lost to this consumer: the handler is cancelled and the visibility
+/// is no longer extended, so the message comes back to the queue while the lease is still fenced to this owner.
 /// </summary>
 /// <remarks>
 /// The lease ends one heartbeat interval after the visibility. If this process stalls past the visibility timeout,
@@ -162,12 +163,19 @@ internal sealed partial class VisibilityHeartbeat
         }
         catch (Exception ex)
         {
-            SqsConsumerTelemetry.RecordError("change_visibility");
+            SqsConsumerTelemetry.RecordError(ex is IdempotencyException ? "extend_lease" : "change_visibility");
 
-            // Retried after a quarter interval, seen by the scheduler up to one tick later: give up if that is too late.
+            // Retried after a quarter interval, seen by the scheduler up to one tick later: give up if that is too late,
+            // for the visibility or for the lease (which normally outlasts the visibility by one interval).
             var retryDelay = TimeSpan.FromTicks(Math.Max(_interval.Ticks / 4, _scheduler.Tick.Ticks));
             var retryAt = _timeProvider.GetUtcNow() + retryDelay;
-            if (retryAt + _scheduler.Tick >= VisibleUntil)
+            var deadline = VisibleUntil;
+            if (LeaseAccessor?.Invoke() is { } lease && lease.ExpiresAt < deadline)
+            {
+                deadline = lease.ExpiresAt;
+            }
+
+            if (retryAt + _scheduler.Tick >= deadline)
             {
                 Lose(ex);
             }
@@ -194,6 +202,16 @@ internal sealed partial class VisibilityHeartbeat
     private async Task ExtendOnceAsync(CancellationToken stop)
     {
         var requestedAt = _timeProvider.GetUtcNow();
+        var visibleUntil = requestedAt + _visibilityTimeout;
+
+        // The lease first: visibility is only worth extending while the record is still ours. If the lease cannot be
+        // moved, the visibility is left to lapse one interval before the lease, so the handler is cancelled (and the
+        // message given up) while its record is still fenced to this owner.
+        if (LeaseAccessor?.Invoke() is { } lease)
+        {
+            await lease.ExtendAsync(visibleUntil + _interval - _timeProvider.GetUtcNow(), stop).ConfigureAwait(false);
+        }
+
         await _sqs.ChangeMessageVisibilityAsync(
             new ChangeMessageVisibilityRequest
             {
@@ -202,13 +220,7 @@ internal sealed partial class VisibilityHeartbeat
                 VisibilityTimeout = (int)Math.Ceiling(_visibilityTimeout.TotalSeconds),
             },
             stop).ConfigureAwait(false);
-        var visibleUntil = requestedAt + _visibilityTimeout;
         Interlocked.Exchange(ref _visibleUntilTicks, visibleUntil.UtcTicks);
-
-        if (LeaseAccessor?.Invoke() is { } lease)
-        {
-            await lease.ExtendAsync(LeaseUntil - _timeProvider.GetUtcNow(), stop).ConfigureAwait(false);
-        }
 
         Extensions++;
         SqsConsumerTelemetry.VisibilityExtensions.Add(1);
@@ -239,7 +251,7 @@ internal sealed partial class VisibilityHeartbeat
     private static bool IsThrottling(AmazonServiceException ex) =>
         ex is RequestThrottledException || (ex.ErrorCode?.Contains("Throttl", StringComparison.OrdinalIgnoreCase) ?? false);
 
-    [LoggerMessage(EventId = 1200, Level = LogLevel.Warning, Message = "Message {MessageId}: extending visibility failed; retrying while it stays invisible (until {VisibleUntil:O}).")]
+    [LoggerMessage(EventId = 1200, Level = LogLevel.Warning, Message = "Message {MessageId}: extending its idempotency lease or visibility failed; retrying while it stays invisible (until {VisibleUntil:O}).")]
     private static partial void LogExtensionRetry(ILogger logger, Exception exception, string messageId, DateTimeOffset visibleUntil);
 
     [LoggerMessage(EventId = 1201, Level = LogLevel.Error, Message = "Message {MessageId}: visibility or idempotency lease could not be extended ({Reason}); cancelling its handler, the message is no longer ours.")]

@@ -1,5 +1,6 @@
 using IdempotentConsumer.DependencyInjection;
 using IdempotentConsumer.Execution;
+using IdempotentConsumer.Lambda.Handlers;
 using IdempotentConsumer.Lambda.Sqs;
 using IdempotentConsumer.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +16,9 @@ public static class LambdaServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="SqsBatchProcessor{TMessage}"/> (singleton) around <typeparamref name="THandler"/>, resolved in a
     /// new scope for each record, plus the core idempotency services (<c>AddIdempotency</c>; configure the key prefix,
-    /// key and store there). Batch options are named after <typeparamref name="TMessage"/>.
+    /// key and store there). Batch options are named after <typeparamref name="TMessage"/>. Without a
+    /// <see cref="IdempotencyOptions.KeyPrefix"/>, the prefix is the function's identity, <c>{AWS_LAMBDA_FUNCTION_NAME}.{_HANDLER}</c>;
+    /// resolving the processor fails with <see cref="Exceptions.IdempotencyConfigurationException"/> when neither is set.
     /// </summary>
     public static IServiceCollection AddLambdaSqsBatchProcessor<TMessage, THandler>(this IServiceCollection services, Action<SqsBatchProcessorOptions>? configure = null)
         where THandler : class, IMessageHandler<TMessage>
@@ -45,6 +48,9 @@ public static class LambdaServiceCollectionExtensions
         Func<MessagePipelineBuilder<TMessage>, MessagePipeline<TMessage>> build)
     {
         services.AddIdempotency();
+
+        // Resolved when the options are first read (building the processor), after every Configure.
+        services.PostConfigure<IdempotencyOptions>(o => o.KeyPrefix = LambdaKeyPrefix.Resolve(o.KeyPrefix));
         var name = OptionsName<TMessage>();
         var options = services.AddOptions<SqsBatchProcessorOptions>(name);
         if (configure is not null)

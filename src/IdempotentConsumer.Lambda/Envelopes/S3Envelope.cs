@@ -27,7 +27,9 @@ internal sealed class S3Envelope : SqsEnvelope
             throw new MessageDeserializationException($"Message {record?.MessageId} is not an S3 event notification: it has no 'Records'.");
         }
 
-        // bucket + key + sequencer identifies one event on one object version; the sequencer orders events per key.
+        // One key per S3 event, never per object: S3 sends a sequencer only for PUT and DELETE, so restore,
+        // tagging, ACL, lifecycle and replication events on one object would otherwise share a key and all but
+        // the first be "replayed" unhandled. See docs/lambda.md (S3 default key).
         var key = new StringBuilder();
         foreach (var item in records.EnumerateArray())
         {
@@ -40,19 +42,38 @@ internal sealed class S3Envelope : SqsEnvelope
                 throw new MessageDeserializationException($"Message {record?.MessageId} has an S3 record without s3.bucket.name and s3.object.key.");
             }
 
-            var sequencer = obj is { } s ? EnvelopeJson.GetString(s, "sequencer") : null;
             if (key.Length > 0)
             {
                 key.Append('\n');
             }
 
-            key.Append(bucket).Append('/').Append(objectKey);
-            if (sequencer is not null)
-            {
-                key.Append('#').Append(sequencer);
-            }
+            AppendEventKey(key, item, obj!.Value, bucket, objectKey);
         }
 
         return SqsEnvelopeContent.Payload(body!, key.ToString());
+    }
+
+    // bucket/key#event[#v:version][#e:etag][#s:sequencer][#t:eventTime]. Labels keep the parts apart; the object
+    // key is URL-encoded by S3, so it holds no '#' or newline. The sequencer is unique per PUT/DELETE event on a
+    // key; without one, the event time is what tells two events on the same object version apart.
+    private static void AppendEventKey(StringBuilder key, JsonElement item, JsonElement obj, string bucket, string objectKey)
+    {
+        key.Append(bucket).Append('/').Append(objectKey).Append('#').Append(EnvelopeJson.GetString(item, "eventName"));
+        AppendPart(key, "v", EnvelopeJson.GetString(obj, "versionId"));
+        AppendPart(key, "e", EnvelopeJson.GetString(obj, "eTag"));
+        var sequencer = EnvelopeJson.GetString(obj, "sequencer");
+        AppendPart(key, "s", sequencer);
+        if (sequencer is null)
+        {
+            AppendPart(key, "t", EnvelopeJson.GetString(item, "eventTime"));
+        }
+    }
+
+    private static void AppendPart(StringBuilder key, string label, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            key.Append('#').Append(label).Append(':').Append(value);
+        }
     }
 }

@@ -20,7 +20,9 @@ public abstract class SqsEnvelope
 
     /// <summary>
     /// An S3 event notification: the payload is the whole notification (see <see cref="S3EventNotification"/>),
-    /// the default key bucket + object key + <c>sequencer</c> of every record. S3's <c>s3:TestEvent</c> is acknowledged and ignored.
+    /// the default key names each record's event: bucket, object key, <c>eventName</c>, version id, ETag and <c>sequencer</c>
+    /// where present, and the <c>eventTime</c> when there is no sequencer (S3 sends one only for PUT and DELETE), so two
+    /// different events on one object never share a key. S3's <c>s3:TestEvent</c> is acknowledged and ignored.
     /// </summary>
     public static SqsEnvelope S3 { get; } = new S3Envelope();
 

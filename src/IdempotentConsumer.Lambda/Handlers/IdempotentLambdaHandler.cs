@@ -22,17 +22,23 @@ public sealed class IdempotentLambdaHandler<TEvent, TResult>
     private readonly TimeProvider _timeProvider;
 
     /// <summary>Wraps a handler.</summary>
-    /// <param name="executor">The executor (store, key prefix, expiry).</param>
+    /// <param name="executor">
+    /// The executor (store, key prefix, expiry). When its <see cref="IdempotencyOptions.KeyPrefix"/> was never set, the
+    /// handler uses the same store and options under the function's identity, <c>{AWS_LAMBDA_FUNCTION_NAME}.{_HANDLER}</c>.
+    /// </param>
     /// <param name="handler">The handler; its token fires when the lease ends (see <see cref="IdempotentHandlerOptions{TEvent}.CancelAtLeaseEnd"/>).</param>
     /// <param name="options">Key and lease options.</param>
     /// <param name="timeProvider">The clock for the lease-end cancellation.</param>
+    /// <exception cref="Exceptions.IdempotencyConfigurationException">The executor has no key prefix and the function's identity is unknown.</exception>
     public IdempotentLambdaHandler(
         IdempotencyExecutor executor,
         Func<TEvent, ILambdaContext, CancellationToken, ValueTask<TResult>> handler,
         IdempotentHandlerOptions<TEvent>? options = null,
         TimeProvider? timeProvider = null)
     {
-        _executor = executor ?? throw new ArgumentNullException(nameof(executor));
+        ArgumentNullException.ThrowIfNull(executor);
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _executor = LambdaKeyPrefix.Ensure(executor, _timeProvider, null);
         _handler = handler ?? throw new ArgumentNullException(nameof(handler));
         _options = options ?? new IdempotentHandlerOptions<TEvent>();
         if (_options.MinimumLease <= TimeSpan.Zero || _options.LeaseSafetyMargin < TimeSpan.Zero)
@@ -43,7 +49,6 @@ public sealed class IdempotentLambdaHandler<TEvent, TResult>
         _keySource = _options.KeySelector is { } selector
             ? IdempotencyKeySource.From(selector)
             : _options.KeyJmesPath is { Length: > 0 } path ? IdempotencyKeySource.FromJmesPath(path) : null;
-        _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>Handles one invocation: runs the handler once per key, replays the stored result for duplicates.</summary>

@@ -80,7 +80,7 @@ public sealed class SqsBatchProcessor<TMessage>
             _ => records.Exists(r => r is not null && SqsIncomingMessages.IsFromFifoQueue(r)),
         };
 
-        var invocation = new Invocation(lambdaContext, logger, requestId);
+        var invocation = new Invocation(lambdaContext, logger, requestId, new InBatchDuplicates());
         using var deadline = CreateDeadline(lambdaContext.RemainingTime);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline?.Token ?? CancellationToken.None);
         var results = new SqsRecordResult?[records.Count];
@@ -229,16 +229,17 @@ public sealed class SqsBatchProcessor<TMessage>
                 context.Items[LambdaMessageContextExtensions.SqsRecordItem] = record;
                 context.Items[LambdaMessageContextExtensions.LambdaContextItem] = invocation.Context;
                 context.Items[LambdaMessageContextExtensions.EnvelopeKeyItem] = opened.DefaultKey;
+                context.Items[InBatchDuplicateMiddleware<TMessage>.RegistryItem] = invocation.Duplicates;
 
                 var processed = await _pipeline.ProcessAsync(context).ConfigureAwait(false);
+                var key = processed.IdempotencyKey ?? (context.Items.TryGetValue(InBatchDuplicateMiddleware<TMessage>.KeyItem, out var batchKey) ? batchKey as string : null);
                 if (processed.IsSuccess)
                 {
-                    var status = processed.Status == MessageProcessingStatus.Replayed ? SqsRecordStatus.Replayed : SqsRecordStatus.Succeeded;
-                    return new SqsRecordResult(messageId, status, SqsRecordFailureReason.None, null, processed.IdempotencyKey, processed.Response, groupId);
+                    return Succeeded(messageId, groupId, processed, key, context.Items.ContainsKey(InBatchDuplicateMiddleware<TMessage>.CopyItem), invocation);
                 }
 
                 var error = processed.Error ?? new InvalidOperationException("The pipeline reported a failure without an error.");
-                return Failed(messageId, groupId, Classify(error, cancellationToken), error, processed.IdempotencyKey, incoming.ReceiveCount, invocation);
+                return Failed(messageId, groupId, Classify(error, cancellationToken), error, key, incoming.ReceiveCount, invocation);
             }
             finally
             {
@@ -268,15 +269,29 @@ public sealed class SqsBatchProcessor<TMessage>
         _ => SqsRecordFailureReason.HandlerError,
     };
 
+    private static SqsRecordResult Succeeded(string messageId, string? groupId, MessageProcessingResult processed, string? key, bool isInBatchCopy, Invocation invocation)
+    {
+        // An in-batch copy took its leader's outcome without running: to the queue it is a duplicate answered.
+        var status = processed.Status == MessageProcessingStatus.Replayed || isInBatchCopy ? SqsRecordStatus.Replayed : SqsRecordStatus.Succeeded;
+        if (processed.Error is { } notStored)
+        {
+            // The handler ran and the key is completed; only the response is lost. The record is deleted either way.
+            SqsBatchLog.RecordResponseNotStored(invocation.Logger, notStored, messageId, groupId, key, invocation.RequestId);
+        }
+
+        return new SqsRecordResult(messageId, status, SqsRecordFailureReason.None, processed.Error, key, processed.Response, groupId);
+    }
+
     private static SqsRecordResult Failed(string messageId, string? groupId, SqsRecordFailureReason reason, Exception error, string? key, int receiveCount, Invocation invocation)
     {
         if (reason == SqsRecordFailureReason.InProgressElsewhere)
         {
-            SqsBatchLog.RecordInProgressElsewhere(invocation.Logger, messageId, reason.ToString(), groupId, receiveCount, key, invocation.RequestId);
+            var leaseEnd = (error as IdempotencyAlreadyInProgressException)?.InProgressExpiresAt;
+            SqsBatchLog.RecordInProgressElsewhere(invocation.Logger, messageId, reason.ToString(), groupId, receiveCount, key, leaseEnd, invocation.RequestId);
         }
         else
         {
-            SqsBatchLog.RecordFailed(invocation.Logger, messageId, reason.ToString(), error.GetType().Name, error.Message, groupId, receiveCount, key, invocation.RequestId);
+            SqsBatchLog.RecordFailed(invocation.Logger, error, messageId, reason.ToString(), error.GetType().Name, error.Message, groupId, receiveCount, key, invocation.RequestId);
         }
 
         return new SqsRecordResult(messageId, SqsRecordStatus.Failed, reason, error, key, null, groupId);
@@ -342,9 +357,14 @@ public sealed class SqsBatchProcessor<TMessage>
             return;
         }
 
-        int succeeded = 0, replayed = 0, ignored = 0, failed = 0, notStarted = 0;
+        int succeeded = 0, replayed = 0, ignored = 0, failed = 0, notStarted = 0, responseNotStored = 0;
         foreach (var record in batch.Records)
         {
+            if (record.IsSuccess && record.Error is not null)
+            {
+                responseNotStored++;
+            }
+
             switch (record.Status)
             {
                 case SqsRecordStatus.Succeeded: succeeded++; break;
@@ -356,8 +376,8 @@ public sealed class SqsBatchProcessor<TMessage>
         }
 
         var elapsed = (long)_timeProvider.GetElapsedTime(started).TotalMilliseconds;
-        SqsBatchLog.BatchCompleted(logger, batch.Records.Count, batch.IsFifo ? "fifo" : "standard", elapsed, succeeded, replayed, ignored, failed, notStarted, requestId);
+        SqsBatchLog.BatchCompleted(logger, batch.Records.Count, batch.IsFifo ? "fifo" : "standard", elapsed, succeeded, replayed, ignored, failed, notStarted, responseNotStored, requestId);
     }
 
-    private sealed record Invocation(ILambdaContext Context, ILogger Logger, string RequestId);
+    private sealed record Invocation(ILambdaContext Context, ILogger Logger, string RequestId, InBatchDuplicates Duplicates);
 }

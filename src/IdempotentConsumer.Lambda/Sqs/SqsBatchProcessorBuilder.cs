@@ -5,6 +5,7 @@ using IdempotentConsumer.Exceptions;
 using IdempotentConsumer.Execution;
 using IdempotentConsumer.Keys;
 using IdempotentConsumer.Lambda.Envelopes;
+using IdempotentConsumer.Lambda.Handlers;
 using IdempotentConsumer.Pipeline;
 using IdempotentConsumer.Stores;
 using Microsoft.Extensions.Logging;
@@ -27,10 +28,10 @@ public sealed class SqsBatchProcessorBuilder<TMessage>
     private ILoggerFactory? _loggerFactory;
     private TimeProvider _timeProvider = TimeProvider.System;
 
-    internal SqsBatchProcessorBuilder(string consumerName)
+    internal SqsBatchProcessorBuilder(string? consumerName)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(consumerName);
-        _idempotency = new IdempotencyOptions { KeyPrefix = consumerName };
+        // No name: the prefix is resolved at build, after ConfigureIdempotency had its chance to set one.
+        _idempotency = consumerName is null ? new IdempotencyOptions() : new IdempotencyOptions { KeyPrefix = consumerName };
     }
 
     /// <summary>Keeps idempotency records in this store (the DynamoDB store in production).</summary>
@@ -183,11 +184,17 @@ public sealed class SqsBatchProcessorBuilder<TMessage>
     private SqsBatchProcessor<TMessage> Build(Func<MessagePipelineBuilder<TMessage>, MessagePipeline<TMessage>> build)
     {
         _options.Validate();
-        var executor = _executor ?? new IdempotencyExecutor(
-            _store ?? throw new IdempotencyConfigurationException("Call WithStore (or WithExecutor) before Handle: the processor needs an idempotency store."),
-            _idempotency,
-            _timeProvider,
-            _loggerFactory?.CreateLogger<IdempotencyExecutor>());
+        IdempotencyExecutor executor;
+        if (_executor is not null)
+        {
+            executor = LambdaKeyPrefix.Ensure(_executor, _timeProvider, _loggerFactory);
+        }
+        else
+        {
+            var store = _store ?? throw new IdempotencyConfigurationException("Call WithStore (or WithExecutor) before Handle: the processor needs an idempotency store.");
+            _idempotency.KeyPrefix = LambdaKeyPrefix.Resolve(_idempotency.KeyPrefix);
+            executor = new IdempotencyExecutor(store, _idempotency, _timeProvider, _loggerFactory?.CreateLogger<IdempotencyExecutor>());
+        }
 
         var pipeline = SqsPipeline.Create(executor, _options, _typeInfo, _loggerFactory, _timeProvider, _middleware);
         return new SqsBatchProcessor<TMessage>(build(pipeline), _options, null, _loggerFactory, _timeProvider);

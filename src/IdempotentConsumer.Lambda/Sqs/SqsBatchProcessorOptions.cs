@@ -51,7 +51,7 @@ public sealed class SqsBatchProcessorOptions
     public Func<SQSEvent.SQSMessage, string?>? RecordKey { get; set; }
 
     /// <summary>
-    /// Use the envelope's default key (SNS <c>MessageId</c>, EventBridge <c>id</c>, S3 bucket/key/sequencer) when the
+    /// Use the envelope's default key (SNS <c>MessageId</c>, EventBridge <c>id</c>, S3 bucket/key plus the event: name, version, ETag, sequencer or time) when the
     /// executor has no explicit key source (<see cref="IdempotencyOptions.KeySource"/> / <see cref="IdempotencyOptions.KeyJmesPath"/>). Default: true.
     /// </summary>
     public bool UseEnvelopeKey { get; set; } = true;

@@ -34,8 +34,11 @@ internal static class SqsPipeline
             builder.Use(step);
         }
 
-        // Idempotency outside retry: in-process retries happen while this attempt holds the lease.
-        builder.UseIdempotency(executor, SqsIdempotencyKeys.ForPipeline<TMessage>(options, executor.Options));
+        // Copies of a key within one batch wait for its first record, after the user's middleware (which sees
+        // every record) and before the store. Idempotency outside retry: retries happen while this attempt holds the lease.
+        var keyFromContext = SqsIdempotencyKeys.ForPipeline<TMessage>(options, executor.Options);
+        builder.Use(new InBatchDuplicateMiddleware<TMessage>(executor, keyFromContext));
+        builder.UseIdempotency(executor, keyFromContext);
         if (options.Retry is { MaxRetryAttempts: > 0 } retry)
         {
             builder.UseRetry(retry);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -23,12 +24,14 @@ internal sealed partial class SqliteOperationRunner : IDisposable
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
     private readonly string _createSchemaSql;
+    private readonly SqliteColumnUpgrade? _upgrade;
     private volatile bool _schemaReady;
 
-    public SqliteOperationRunner(ResolvedSqliteSettings settings, string createSchemaSql, TimeProvider timeProvider, ILogger logger)
+    public SqliteOperationRunner(ResolvedSqliteSettings settings, string createSchemaSql, TimeProvider timeProvider, ILogger logger, SqliteColumnUpgrade? upgrade = null)
     {
         _settings = settings;
         _createSchemaSql = createSchemaSql;
+        _upgrade = upgrade;
         _timeProvider = timeProvider;
         _logger = logger;
         _pool = new SqliteConnectionPool(settings);
@@ -211,6 +214,13 @@ internal sealed partial class SqliteOperationRunner : IDisposable
             try
             {
                 await connection.Command(_createSchemaSql).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                if (_upgrade is { } upgrade
+                    && Convert.ToInt64(await connection.Command(upgrade.ProbeSql).ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) == 0)
+                {
+                    // Inside the same immediate transaction: two processes upgrading one file cannot both add the column.
+                    await connection.Command(upgrade.AddColumnSql).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 await connection.Command(Commit).ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
             }
             catch

@@ -14,6 +14,7 @@ internal static class SqliteRecordReader
     private const int ValidationColumn = 4;
     private const int DataColumn = 5;
     private const int OwnerColumn = 6;
+    private const int ResponseNotStoredColumn = 7;
 
     public static IdempotencyRecord Read(SqliteDataReader reader)
     {
@@ -32,6 +33,7 @@ internal static class SqliteRecordReader
                 PayloadHash = ReadText(reader, ValidationColumn, key, "validation"),
                 ResponseData = ReadText(reader, DataColumn, key, "data"),
                 OwnerToken = ReadText(reader, OwnerColumn, key, "owner"),
+                ResponseNotStored = status == IdempotencyRecordStatus.Completed && ReadInteger(reader, ResponseNotStoredColumn, key, "response_not_stored") != 0,
             };
         }
         catch (ArgumentOutOfRangeException exception)

@@ -9,7 +9,7 @@ internal sealed class SqliteStatements
     /// <summary>The stored text of <see cref="Records.IdempotencyRecordStatus.Completed"/>.</summary>
     public const string Completed = "COMPLETED";
 
-    private const string Columns = "\"key\", status, expiration, in_progress_expiration, validation, data, owner";
+    private const string Columns = "\"key\", status, expiration, in_progress_expiration, validation, data, owner, response_not_stored";
 
     public SqliteStatements(string tableName)
     {
@@ -23,7 +23,8 @@ internal sealed class SqliteStatements
                 in_progress_expiration INTEGER NULL,
                 validation TEXT NULL,
                 data TEXT NULL,
-                owner TEXT NULL
+                owner TEXT NULL,
+                response_not_stored INTEGER NOT NULL DEFAULT 0
             ) WITHOUT ROWID;
             CREATE INDEX IF NOT EXISTS "{tableName}_expiration" ON {table} (expiration);
             """;
@@ -33,14 +34,15 @@ internal sealed class SqliteStatements
         TryBegin =
             $"""
             INSERT INTO {table} ({Columns})
-            VALUES (@key, '{InProgress}', @expiration, @lease, @validation, NULL, @owner)
+            VALUES (@key, '{InProgress}', @expiration, @lease, @validation, NULL, @owner, 0)
             ON CONFLICT ("key") DO UPDATE SET
                 status = excluded.status,
                 expiration = excluded.expiration,
                 in_progress_expiration = excluded.in_progress_expiration,
                 validation = excluded.validation,
                 data = NULL,
-                owner = excluded.owner
+                owner = excluded.owner,
+                response_not_stored = 0
             WHERE {table}.expiration <= @nowSeconds
                OR ({table}.status = '{InProgress}'
                    AND {table}.in_progress_expiration IS NOT NULL
@@ -56,16 +58,30 @@ internal sealed class SqliteStatements
             $"""
             UPDATE {table}
             SET status = '{Completed}', expiration = @expiration, in_progress_expiration = NULL,
-                data = @data, validation = COALESCE(@validation, validation)
+                data = @data, validation = COALESCE(@validation, validation), response_not_stored = @notStored
             WHERE "key" = @key AND owner = @owner;
             """;
 
         Release = $"DELETE FROM {table} WHERE \"key\" = @key AND owner = @owner;";
 
+        // The expiry only ever moves forward here, and never stays before the new lease end.
         ExtendLease =
-            $"UPDATE {table} SET in_progress_expiration = @lease WHERE \"key\" = @key AND owner = @owner AND status = '{InProgress}';";
+            $"""
+            UPDATE {table} SET in_progress_expiration = @lease, expiration = MAX(expiration, @expiration)
+            WHERE "key" = @key AND owner = @owner AND status = '{InProgress}';
+            """;
 
-        PurgeExpired = $"DELETE FROM {table} WHERE expiration <= @nowSeconds;";
+        // Extensions keep a live record's expiry past its lease; the lease test guards rows written otherwise.
+        PurgeExpired =
+            $"""
+            DELETE FROM {table}
+            WHERE expiration <= @nowSeconds
+              AND NOT (status = '{InProgress}' AND in_progress_expiration IS NOT NULL AND in_progress_expiration > @nowMs);
+            """;
+
+        // Files created before the column existed get it on first use (with its default, so old rows read as stored).
+        HasResponseNotStoredColumn = $"SELECT COUNT(*) FROM pragma_table_info('{tableName.Replace("'", "''", StringComparison.Ordinal)}') WHERE name = 'response_not_stored';";
+        AddResponseNotStoredColumn = $"ALTER TABLE {table} ADD COLUMN response_not_stored INTEGER NOT NULL DEFAULT 0;";
     }
 
     public string CreateSchema { get; }
@@ -83,4 +99,8 @@ internal sealed class SqliteStatements
     public string ExtendLease { get; }
 
     public string PurgeExpired { get; }
+
+    public string HasResponseNotStoredColumn { get; }
+
+    public string AddResponseNotStoredColumn { get; }
 }

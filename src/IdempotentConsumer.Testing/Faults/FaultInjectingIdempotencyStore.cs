@@ -159,10 +159,10 @@ public sealed class FaultInjectingIdempotencyStore : IIdempotencyStore
     }
 
     /// <inheritdoc />
-    public async ValueTask ExtendLeaseAsync(string key, string ownerToken, DateTimeOffset inProgressExpiresAt, CancellationToken cancellationToken = default)
+    public async ValueTask ExtendLeaseAsync(ExtendLeaseRequest request, CancellationToken cancellationToken = default)
     {
-        var after = await BeforeCallAsync(StoreOperations.ExtendLease, key, cancellationToken).ConfigureAwait(false);
-        await Inner.ExtendLeaseAsync(key, ownerToken, inProgressExpiresAt, cancellationToken).ConfigureAwait(false);
+        var after = await BeforeCallAsync(StoreOperations.ExtendLease, request.Key, cancellationToken).ConfigureAwait(false);
+        await Inner.ExtendLeaseAsync(request, cancellationToken).ConfigureAwait(false);
         await AfterCallAsync(after).ConfigureAwait(false);
     }
 

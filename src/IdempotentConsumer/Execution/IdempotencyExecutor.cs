@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -17,12 +18,22 @@ namespace IdempotentConsumer.Execution;
 /// </summary>
 public sealed partial class IdempotencyExecutor
 {
+    /// <summary>
+    /// How many times a begin that failed with a (transient) persistence error is tried again, with the same owner
+    /// token: its write may have landed with only the reply lost, and the retry then finds its own record.
+    /// </summary>
+    internal const int BeginRetriesAfterPersistenceFailure = 1;
+
     private readonly IIdempotencyStore _store;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly IdempotencyKeyFactory _keys;
     private readonly ConcurrentLru<string, IdempotencyRecord>? _cache;
     private readonly bool _disabled;
+
+    // The serializer metadata of each result type, checked once: a type the serializer cannot handle fails before
+    // the store is touched and before any handler runs, not after the side effect.
+    private readonly ConcurrentDictionary<Type, JsonTypeInfo> _resultTypes = new();
 
     /// <summary>Creates an executor over a store.</summary>
     /// <exception cref="IdempotencyConfigurationException">The options are invalid.</exception>
@@ -56,6 +67,9 @@ public sealed partial class IdempotencyExecutor
     public bool TryGetKey<TPayload>(in IdempotencyInvocation<TPayload> invocation, out string key) => _keys.TryCreateKey(invocation, out key);
 
     /// <summary>Runs <paramref name="handler"/> once per key: the equivalent of Powertools' idempotent function.</summary>
+    /// <exception cref="IdempotencyResponseNotStoredException">
+    /// The handler ran (now or before) but its result could not be stored; on the run itself the exception carries the result.
+    /// </exception>
     public ValueTask<TResult> ExecuteAsync<TPayload, TResult>(TPayload payload, Func<TPayload, CancellationToken, ValueTask<TResult>> handler, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(handler);
@@ -69,6 +83,9 @@ public sealed partial class IdempotencyExecutor
     /// <summary>
     /// Runs a synchronous handler once per key. The handler runs inline; only the store calls are asynchronous.
     /// </summary>
+    /// <exception cref="IdempotencyResponseNotStoredException">
+    /// The handler ran (now or before) but its result could not be stored; on the run itself the exception carries the result.
+    /// </exception>
     public ValueTask<TResult> ExecuteAsync<TPayload, TResult>(TPayload payload, Func<TPayload, TResult> handler, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(handler);
@@ -82,11 +99,19 @@ public sealed partial class IdempotencyExecutor
     // Unwraps the outcome without an async layer when the call completed synchronously (cache hits, in-memory stores).
     private static ValueTask<TResult> ValueOf<TResult>(ValueTask<IdempotencyOutcome<TResult>> pending)
     {
-        return pending.IsCompletedSuccessfully ? new ValueTask<TResult>(pending.Result.Value) : AwaitValue(pending);
+        return pending.IsCompletedSuccessfully ? new ValueTask<TResult>(ValueOf(pending.Result)) : AwaitValue(pending);
 
         static async ValueTask<TResult> AwaitValue(ValueTask<IdempotencyOutcome<TResult>> pending) =>
-            (await pending.ConfigureAwait(false)).Value;
+            ValueOf(await pending.ConfigureAwait(false));
     }
+
+    // These overloads return only a value, and a key completed without a response has none to return.
+    private static TResult ValueOf<TResult>(in IdempotencyOutcome<TResult> outcome) =>
+        outcome.Kind == IdempotencyOutcomeKind.CompletedWithoutResponse
+            ? throw new IdempotencyResponseNotStoredException(
+                $"Idempotency key '{outcome.Key}' was already handled, but its response was not stored, so there is no result to return.",
+                innerException: null)
+            : outcome.Value;
 
     /// <summary>
     /// The full form: takes adapter-supplied lease and key material, passes caller state without a closure,
@@ -97,6 +122,15 @@ public sealed partial class IdempotencyExecutor
     /// <exception cref="IdempotencyKeyMissingException">No key and <see cref="IdempotencyOptions.ThrowOnMissingKey"/> is set.</exception>
     /// <exception cref="IdempotencyPersistenceException">The store failed.</exception>
     /// <exception cref="IdempotencyInconsistentStateException">The begin kept losing to a record that was not there.</exception>
+    /// <exception cref="IdempotencyConfigurationException">
+    /// <typeparamref name="TResult"/> cannot be serialized with <see cref="IdempotencyOptions.SerializerOptions"/>
+    /// (raised before the store is called and before the handler runs).
+    /// </exception>
+    /// <exception cref="IdempotencyResponseNotStoredException">
+    /// The handler ran and the key is completed, but the result could not be stored (too large for the store, or the
+    /// serializer failed on it); the exception carries the result. Later duplicates get
+    /// <see cref="IdempotencyOutcomeKind.CompletedWithoutResponse"/>.
+    /// </exception>
     public async ValueTask<IdempotencyOutcome<TResult>> ExecuteAsync<TPayload, TState, TResult>(
         IdempotencyInvocation<TPayload> invocation,
         TState state,
@@ -120,6 +154,7 @@ public sealed partial class IdempotencyExecutor
             return await RunUnguardedAsync(invocation, state, handler, cancellationToken).ConfigureAwait(false);
         }
 
+        var resultType = ResultTypeInfo<TResult>();
         using var activity = IdempotencyTelemetry.ActivitySource.StartActivity("idempotency.execute");
         activity?.SetTag("idempotency.key", key);
         var validationHash = _keys.CreateValidationHash(invocation);
@@ -129,7 +164,7 @@ public sealed partial class IdempotencyExecutor
             if (!cached.IsExpired(_timeProvider.GetUtcNow()))
             {
                 IdempotencyTelemetry.CacheHits.Add(1);
-                return Replay<TResult>(cached, validationHash, activity);
+                return Replay(cached, validationHash, resultType, activity);
             }
 
             _cache.TryRemove(key);
@@ -139,16 +174,18 @@ public sealed partial class IdempotencyExecutor
         for (var attempt = 1; ; attempt++)
         {
             var now = _timeProvider.GetUtcNow();
-            var owner = OwnerToken.New();
-            var begin = await StoreCalls.BeginAsync(
-                _store,
-                new BeginRequest(key, owner, now, now + Options.RecordExpiry, now + lease, validationHash),
-                cancellationToken).ConfigureAwait(false);
+            var leaseEnd = now + lease;
+            var recordExpiry = now + Options.RecordExpiry;
+
+            // While in progress the record must outlive its lease, or an expiry check or a cleanup (TTL, purge,
+            // sweep) could hand the key to a duplicate while this handler still runs.
+            var request = new BeginRequest(key, OwnerToken.New(), now, recordExpiry >= leaseEnd ? recordExpiry : leaseEnd, leaseEnd, validationHash);
+            var begin = await BeginAsync(request, cancellationToken).ConfigureAwait(false);
 
             if (begin.Acquired)
             {
-                var heldLease = new IdempotencyLease(_store, _timeProvider, key, owner, now + lease);
-                return await RunGuardedAsync(invocation, state, handler, heldLease, validationHash, activity, cancellationToken).ConfigureAwait(false);
+                var heldLease = new IdempotencyLease(_store, _timeProvider, key, request.OwnerToken, leaseEnd, request.ExpiresAt);
+                return await RunGuardedAsync(invocation, state, handler, heldLease, validationHash, resultType, activity, cancellationToken).ConfigureAwait(false);
             }
 
             var existing = begin.Existing;
@@ -157,7 +194,7 @@ public sealed partial class IdempotencyExecutor
                 if (existing.Status == IdempotencyRecordStatus.Completed)
                 {
                     _cache?.AddOrUpdate(key, existing);
-                    return Replay<TResult>(existing, validationHash, activity);
+                    return Replay(existing, validationHash, resultType, activity);
                 }
 
                 if (existing.Status != IdempotencyRecordStatus.InProgress)
@@ -184,12 +221,38 @@ public sealed partial class IdempotencyExecutor
         }
     }
 
+    // A begin whose write landed but whose reply was lost (an SDK retry of the conditional write, or a retry here
+    // after a persistence error) finds its own record: the owner token, drawn fresh for this attempt, proves it ours.
+    private async ValueTask<BeginResult> BeginAsync(BeginRequest request, CancellationToken cancellationToken)
+    {
+        BeginResult begin;
+        for (var retry = 0; ; retry++)
+        {
+            try
+            {
+                begin = await StoreCalls.BeginAsync(_store, request, cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (IdempotencyPersistenceException failure) when (retry < BeginRetriesAfterPersistenceFailure)
+            {
+                LogBeginRetried(_logger, failure, request.Key);
+            }
+        }
+
+        return !begin.Acquired
+            && begin.Existing is { Status: IdempotencyRecordStatus.InProgress } existing
+            && string.Equals(existing.OwnerToken, request.OwnerToken, StringComparison.Ordinal)
+            ? BeginResult.Won()
+            : begin;
+    }
+
     private async ValueTask<IdempotencyOutcome<TResult>> RunGuardedAsync<TPayload, TState, TResult>(
         IdempotencyInvocation<TPayload> invocation,
         TState state,
         Func<IdempotentCall<TPayload, TState>, CancellationToken, ValueTask<TResult>> handler,
         IdempotencyLease lease,
         string? validationHash,
+        JsonTypeInfo<TResult> resultType,
         Activity? activity,
         CancellationToken cancellationToken)
     {
@@ -208,30 +271,56 @@ public sealed partial class IdempotencyExecutor
 
         // From here on the side effect has happened: a cancelled caller must not leave the record IN_PROGRESS
         // (which would let the next delivery run it again once the lease lapses), so completion ignores the token.
-        var responseData = SerializeResponse(result, lease.Key);
+        // For the same reason a response that cannot be stored still completes the key, only without the response.
         var expiresAt = _timeProvider.GetUtcNow() + Options.RecordExpiry;
-        await StoreCalls.CompleteAsync(
-            _store,
-            new CompleteRequest(lease.Key, lease.OwnerToken, expiresAt, responseData, validationHash),
-            CancellationToken.None).ConfigureAwait(false);
-
-        if (_cache is not null)
+        var notStoredBecause = TrySerializeResponse(result, resultType, out var responseData);
+        if (notStoredBecause is null)
         {
-            _cache.AddOrUpdate(lease.Key, new IdempotencyRecord
+            try
             {
-                Key = lease.Key,
-                Status = IdempotencyRecordStatus.Completed,
-                ExpiresAt = expiresAt,
-                PayloadHash = validationHash,
-                ResponseData = responseData,
-                OwnerToken = lease.OwnerToken,
-            });
+                await StoreCalls.CompleteAsync(
+                    _store,
+                    new CompleteRequest(lease.Key, lease.OwnerToken, expiresAt, responseData, validationHash),
+                    CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (IdempotencyRecordTooLargeException tooLarge)
+            {
+                notStoredBecause = tooLarge;
+            }
         }
 
+        if (notStoredBecause is not null)
+        {
+            await StoreCalls.CompleteAsync(
+                _store,
+                new CompleteRequest(lease.Key, lease.OwnerToken, expiresAt, null, validationHash) { ResponseNotStored = true },
+                CancellationToken.None).ConfigureAwait(false);
+            CacheCompleted(lease, expiresAt, validationHash, responseData: null, responseNotStored: true);
+            IdempotencyTelemetry.Executions.Add(1);
+            activity?.SetTag("idempotency.outcome", "executed_response_not_stored");
+            throw new IdempotencyResponseNotStoredException(
+                $"Idempotency key '{lease.Key}': the handler ran and the key is completed, but its {typeof(TResult).Name} response could not be stored ({notStoredBecause.Message}); duplicates are acknowledged without a response.",
+                notStoredBecause,
+                result);
+        }
+
+        CacheCompleted(lease, expiresAt, validationHash, responseData, responseNotStored: false);
         IdempotencyTelemetry.Executions.Add(1);
         activity?.SetTag("idempotency.outcome", "executed");
         return new IdempotencyOutcome<TResult>(result, IdempotencyOutcomeKind.Executed, lease.Key);
     }
+
+    private void CacheCompleted(IdempotencyLease lease, DateTimeOffset expiresAt, string? validationHash, string? responseData, bool responseNotStored) =>
+        _cache?.AddOrUpdate(lease.Key, new IdempotencyRecord
+        {
+            Key = lease.Key,
+            Status = IdempotencyRecordStatus.Completed,
+            ExpiresAt = expiresAt,
+            PayloadHash = validationHash,
+            ResponseData = responseData,
+            ResponseNotStored = responseNotStored,
+            OwnerToken = lease.OwnerToken,
+        });
 
     private async ValueTask ReleaseAfterFailureAsync(IdempotencyLease lease, Exception handlerError)
     {
@@ -258,7 +347,7 @@ public sealed partial class IdempotencyExecutor
         return new IdempotencyOutcome<TResult>(result, IdempotencyOutcomeKind.Unguarded, null);
     }
 
-    private IdempotencyOutcome<TResult> Replay<TResult>(IdempotencyRecord record, string? validationHash, Activity? activity)
+    private IdempotencyOutcome<TResult> Replay<TResult>(IdempotencyRecord record, string? validationHash, JsonTypeInfo<TResult> resultType, Activity? activity)
     {
         if (validationHash is not null && !string.Equals(validationHash, record.PayloadHash, StringComparison.Ordinal))
         {
@@ -268,7 +357,15 @@ public sealed partial class IdempotencyExecutor
                 $"Idempotency key '{record.Key}': the payload differs from the one that completed it (validation hash mismatch).");
         }
 
-        var value = DeserializeResponse<TResult>(record);
+        if (record.ResponseNotStored)
+        {
+            // The handler ran once; its response is gone, but running it again would repeat the side effect.
+            IdempotencyTelemetry.Replays.Add(1);
+            activity?.SetTag("idempotency.outcome", "completed_without_response");
+            return new IdempotencyOutcome<TResult>(default!, IdempotencyOutcomeKind.CompletedWithoutResponse, record.Key);
+        }
+
+        var value = DeserializeResponse(record, resultType);
         if (Options.ResponseHook is { } hook)
         {
             value = (TResult)hook(value, record)!;
@@ -279,8 +376,32 @@ public sealed partial class IdempotencyExecutor
         return new IdempotencyOutcome<TResult>(value, IdempotencyOutcomeKind.Replayed, record.Key);
     }
 
-    private string? SerializeResponse<TResult>(TResult result, string key)
+    private JsonTypeInfo<TResult> ResultTypeInfo<TResult>()
     {
+        if (_resultTypes.TryGetValue(typeof(TResult), out var known))
+        {
+            return (JsonTypeInfo<TResult>)known;
+        }
+
+        JsonTypeInfo info;
+        try
+        {
+            info = Options.SerializerOptions.GetTypeInfo(typeof(TResult));
+        }
+        catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException)
+        {
+            throw new IdempotencyConfigurationException(
+                $"Consumer '{Options.KeyPrefix}': the handler's result type {typeof(TResult).FullName} cannot be serialized with IdempotencyOptions.SerializerOptions (add it to the JsonSerializerContext). Nothing was run.", ex);
+        }
+
+        _resultTypes.TryAdd(typeof(TResult), info);
+        return (JsonTypeInfo<TResult>)info;
+    }
+
+    // Returns why the value cannot be stored, or null with the serialized response.
+    private static Exception? TrySerializeResponse<TResult>(TResult result, JsonTypeInfo<TResult> resultType, out string? responseData)
+    {
+        responseData = null;
         if (result is null)
         {
             return null;
@@ -288,18 +409,17 @@ public sealed partial class IdempotencyExecutor
 
         try
         {
-            return JsonSerializer.Serialize(result, (JsonTypeInfo<TResult>)Options.SerializerOptions.GetTypeInfo(typeof(TResult)));
+            responseData = JsonSerializer.Serialize(result, resultType);
+            return null;
         }
-        catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or JsonException)
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
-            // The side effect already ran, so the record is left IN_PROGRESS (released only by its lease):
-            // releasing it would let every redelivery repeat the side effect and fail the same way.
-            throw new IdempotencyConfigurationException(
-                $"Idempotency key '{key}': the handler's {typeof(TResult).Name} result cannot be serialized with IdempotencyOptions.SerializerOptions (add it to the JsonSerializerContext).", ex);
+            // Custom converters may throw anything; whatever it is, the side effect has already run.
+            return ex;
         }
     }
 
-    private TResult DeserializeResponse<TResult>(IdempotencyRecord record)
+    private static TResult DeserializeResponse<TResult>(IdempotencyRecord record, JsonTypeInfo<TResult> resultType)
     {
         if (record.ResponseData is null)
         {
@@ -308,7 +428,7 @@ public sealed partial class IdempotencyExecutor
 
         try
         {
-            return JsonSerializer.Deserialize(record.ResponseData, (JsonTypeInfo<TResult>)Options.SerializerOptions.GetTypeInfo(typeof(TResult)))!;
+            return JsonSerializer.Deserialize(record.ResponseData, resultType)!;
         }
         catch (NotSupportedException ex)
         {
@@ -354,6 +474,9 @@ public sealed partial class IdempotencyExecutor
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Idempotency key {Key}: begin lost to a record that is not there (attempt {Attempt}); retrying.")]
     private static partial void LogInconsistentState(ILogger logger, string key, int attempt);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Idempotency key {Key}: begin failed; retrying once with the same owner token (its write may have landed with only the reply lost).")]
+    private static partial void LogBeginRetried(ILogger logger, Exception exception, string key);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Idempotency key {Key}: releasing the record after a {HandlerError} failed; it stays in progress until its lease lapses.")]
     private static partial void LogReleaseFailed(ILogger logger, Exception exception, string key, string handlerError);

@@ -76,16 +76,16 @@ internal static class StoreCalls
         }
     }
 
-    public static async ValueTask ExtendLeaseAsync(IIdempotencyStore store, string key, string ownerToken, DateTimeOffset inProgressExpiresAt, CancellationToken cancellationToken)
+    public static async ValueTask ExtendLeaseAsync(IIdempotencyStore store, ExtendLeaseRequest request, CancellationToken cancellationToken)
     {
         var started = Start();
         try
         {
-            await store.ExtendLeaseAsync(key, ownerToken, inProgressExpiresAt, cancellationToken).ConfigureAwait(false);
+            await store.ExtendLeaseAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsStoreFailure(ex))
         {
-            throw Wrap("extend", key, ex);
+            throw Wrap("extend", request.Key, ex);
         }
         finally
         {

@@ -8,13 +8,17 @@ namespace IdempotentConsumer.Keys;
 
 /// <summary>
 /// Writes JSON in one canonical form: object members sorted by ordinal name, no whitespace, strings
-/// re-escaped by one writer. The same document with fields in another order gives the same text.
+/// re-escaped by one writer, numbers by their exact decimal value (<c>1.0</c> and <c>1e0</c> are <c>1</c>).
+/// The same document with fields in another order gives the same text.
 /// </summary>
 public static class CanonicalJson
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, SkipValidation = true };
 
-    /// <summary>Canonicalizes JSON text. Returns false for null, empty strings, arrays and objects (no key).</summary>
+    /// <summary>
+    /// Canonicalizes JSON text as key material. Returns false when it is "no key": null, <c>""</c>, or an array or
+    /// object whose members are all "no key" (<c>[]</c>, <c>{}</c>, <c>[null,null]</c>, <c>{"a":null}</c>).
+    /// </summary>
     /// <exception cref="JsonException">The text is not JSON.</exception>
     /// <exception cref="IdempotencyKeyInvalidException">The text holds invalid Unicode (a lone surrogate).</exception>
     public static bool TryCanonicalize(string json, out string canonical)
@@ -36,13 +40,27 @@ public static class CanonicalJson
         }
     }
 
-    /// <summary>Canonicalizes a JSON element. Returns false when the element is "no key" (null, "", [] or {}).</summary>
+    /// <summary>
+    /// Canonicalizes a JSON element as key material. Returns false when it is "no key": null, <c>""</c>, or an
+    /// array or object whose members are all "no key". A string keys by its text, quoted only when that text
+    /// could be mistaken for another JSON value (see <see cref="KeyText"/>), so values of different types never collide.
+    /// </summary>
     /// <exception cref="IdempotencyKeyInvalidException">The element holds invalid Unicode (an escaped lone surrogate).</exception>
-    public static bool TryCanonicalize(JsonElement element, out string canonical)
+    public static bool TryCanonicalize(JsonElement element, out string canonical) =>
+        TryCanonicalize(element, IsMissing(element), out canonical);
+
+    /// <summary>
+    /// As <see cref="TryCanonicalize(JsonElement, out string)"/>, but "no key" only for a top-level null, <c>""</c>,
+    /// <c>[]</c> or <c>{}</c>: the whole payload is its own key even when its members are null.
+    /// </summary>
+    internal static bool TryCanonicalizeWhole(JsonElement element, out string canonical) =>
+        TryCanonicalize(element, IsEmpty(element), out canonical);
+
+    private static bool TryCanonicalize(JsonElement element, bool missing, out string canonical)
     {
         try
         {
-            if (IsEmpty(element))
+            if (missing)
             {
                 canonical = string.Empty;
                 return false;
@@ -50,8 +68,7 @@ public static class CanonicalJson
 
             if (element.ValueKind == JsonValueKind.String)
             {
-                // A selected string keys by its text, exactly like a typed selector returning that string.
-                canonical = element.GetString()!;
+                canonical = KeyText.Encode(element.GetString()!);
                 return true;
             }
 
@@ -76,6 +93,36 @@ public static class CanonicalJson
         catch (InvalidOperationException ex)
         {
             throw InvalidUnicode(ex);
+        }
+    }
+
+    /// <summary>"No key" as a selected value: null, <c>""</c>, or an array or object whose members are all missing.</summary>
+    internal static bool IsMissing(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (!IsMissing(item))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (!IsMissing(property.Value))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            default:
+                return IsEmpty(element);
         }
     }
 
@@ -130,6 +177,18 @@ public static class CanonicalJson
                 }
 
                 writer.WriteEndArray();
+                break;
+            case JsonValueKind.Number:
+                var raw = JsonMarshal.GetRawUtf8Value(element);
+                if (CanonicalNumber.IsCanonical(raw))
+                {
+                    writer.WriteRawValue(raw, skipInputValidation: true);
+                }
+                else
+                {
+                    writer.WriteRawValue(CanonicalNumber.Canonicalize(raw), skipInputValidation: true);
+                }
+
                 break;
             default:
                 element.WriteTo(writer);

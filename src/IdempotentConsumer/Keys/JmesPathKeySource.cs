@@ -1,7 +1,6 @@
 using DevLab.JmesPath;
 using DevLab.JmesPath.Functions;
 using IdempotentConsumer.Exceptions;
-using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
 namespace IdempotentConsumer.Keys;
@@ -10,6 +9,7 @@ internal sealed class JmesPathKeySource : IdempotencyKeySource
 {
     private static readonly JmesPath Engine = CreateEngine();
     private readonly DevLab.JmesPath.Expressions.JmesPathExpression _expression;
+    private readonly IReadOnlyList<string> _fieldNames;
 
     public JmesPathKeySource(string expression)
     {
@@ -23,6 +23,8 @@ internal sealed class JmesPathKeySource : IdempotencyKeySource
         {
             throw new IdempotencyConfigurationException($"The JMESPath expression '{expression}' does not parse: {ex.Message}", ex);
         }
+
+        _fieldNames = JmesPathFieldNames.Of(expression);
     }
 
     public string Expression { get; }
@@ -31,65 +33,104 @@ internal sealed class JmesPathKeySource : IdempotencyKeySource
     {
         // A string payload is JSON text (an SQS body read as string), not a JSON string literal to select from.
         var json = payload.RawJson ?? (payload.Value as string) ?? payload.GetJson();
-        var document = ParseJson(json, "the payload");
+        var document = JmesPathJson.Parse(json, "The payload");
 
         JToken? selected;
         try
         {
             selected = _expression.Transform(document).AsJToken();
         }
-        catch (JsonReaderException ex)
+        catch (Newtonsoft.Json.JsonReaderException ex)
         {
-            // powertools_json(...) met a field that is not JSON.
-            throw new MessageDeserializationException($"The JMESPath expression '{Expression}' could not parse an embedded JSON field: {ex.Message}", ex);
+            throw new MessageDeserializationException($"The JMESPath expression '{Expression}' could not read an embedded JSON field: {ex.Message}", ex);
         }
 
-        switch (selected)
+        if (selected is { Type: JTokenType.String })
         {
-            case null or { Type: JTokenType.Null or JTokenType.Undefined }:
-                material = string.Empty;
-                return false;
-            case { Type: JTokenType.String }:
-                // The common case (an order id): key by the text, as a typed selector returning it would.
-                material = selected.Value<string>()!;
-                return material.Length > 0;
-            default:
-                return CanonicalJson.TryCanonicalize(selected.ToString(Formatting.None), out material);
+            // The common case (an order id): key by the text, as a typed selector returning it would.
+            var text = selected.Value<string>()!;
+            material = KeyText.Encode(text);
+            return text.Length > 0;
+        }
+
+        if (selected is null || HasNull(selected))
+        {
+            // An unmatched name reads as null: make sure it is not a C# property name used where the JSON name differs.
+            EnsureFieldNamesMatch(document);
+        }
+
+        if (selected is null or { Type: JTokenType.Null or JTokenType.Undefined })
+        {
+            material = string.Empty;
+            return false;
+        }
+
+        return CanonicalJson.TryCanonicalize(JmesPathJson.Write(selected), out material);
+    }
+
+    private static bool HasNull(JToken token) => token.Type switch
+    {
+        JTokenType.Null or JTokenType.Undefined => true,
+        JTokenType.Array => token.Children().Any(HasNull),
+        JTokenType.Object => ((JObject)token).Properties().Any(p => HasNull(p.Value)),
+        _ => false,
+    };
+
+    /// <summary>
+    /// Fails when the expression names a field the payload lacks but has under another case (<c>Id</c> for
+    /// <c>id</c>): JMESPath is case-sensitive, so such a key would be missing on every message and the handler
+    /// would run unguarded, or a composite key would silently lose a member.
+    /// </summary>
+    private void EnsureFieldNamesMatch(JToken document)
+    {
+        if (_fieldNames.Count == 0)
+        {
+            return;
+        }
+
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        CollectNames(document, present, depth: 0);
+        foreach (var name in _fieldNames)
+        {
+            if (present.Contains(name))
+            {
+                continue;
+            }
+
+            var other = present.FirstOrDefault(candidate => string.Equals(candidate, name, StringComparison.OrdinalIgnoreCase));
+            if (other is not null)
+            {
+                throw new IdempotencyConfigurationException(
+                    $"The JMESPath expression '{Expression}' names the field '{name}', but the payload's JSON calls it '{other}'. " +
+                    "JMESPath field names are case-sensitive and match the JSON names (after the serializer's naming policy), not C# property names.");
+            }
         }
     }
 
-    /// <summary>
-    /// Parses JSON for JMESPath. Dates stay strings (Newtonsoft would rewrite them in another offset, so two
-    /// different key texts could become one), and escaped lone surrogates are refused (Newtonsoft would replace
-    /// them with U+FFFD, so two different keys could share a record).
-    /// </summary>
-    internal static JToken ParseJson(string json, string what)
+    private static void CollectNames(JToken token, HashSet<string> names, int depth)
     {
-        if (JsonUnicode.HasLoneSurrogateEscape(json))
+        if (depth > 64)
         {
-            throw new IdempotencyKeyInvalidException($"{what} contains an escaped lone surrogate (invalid Unicode), so no key can be selected from it without collisions.");
+            return;
         }
 
-        try
+        switch (token)
         {
-            using var reader = new JsonTextReader(new StringReader(json))
-            {
-                DateParseHandling = DateParseHandling.None,
-                FloatParseHandling = FloatParseHandling.Double,
-            };
-            var token = JToken.ReadFrom(reader);
+            case JObject obj:
+                foreach (var property in obj.Properties())
+                {
+                    names.Add(property.Name);
+                    CollectNames(property.Value, names, depth + 1);
+                }
 
-            // ReadFrom stops after the first value; trailing content means the text is not one JSON document.
-            if (reader.Read())
-            {
-                throw new JsonReaderException($"Additional text after the JSON value at position {reader.LinePosition}.");
-            }
+                break;
+            case JArray array:
+                foreach (var item in array)
+                {
+                    CollectNames(item, names, depth + 1);
+                }
 
-            return token;
-        }
-        catch (JsonReaderException ex)
-        {
-            throw new MessageDeserializationException($"{what} is not valid JSON, so a JMESPath expression cannot select a key from it: {ex.Message}", ex);
+                break;
         }
     }
 
@@ -106,7 +147,7 @@ internal sealed class JmesPathKeySource : IdempotencyKeySource
         public override JToken Execute(params JmesPathFunctionArgument[] args)
         {
             var token = args[0].Token;
-            return token.Type == JTokenType.String ? ParseJson(token.Value<string>()!, "A field given to powertools_json") : token;
+            return token.Type == JTokenType.String ? JmesPathJson.Parse(token.Value<string>()!, "A field given to powertools_json") : token;
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace IdempotentConsumer.Keys;
@@ -18,9 +19,20 @@ internal sealed class SelectorKeySource<TPayload>(Func<TPayload, object?> select
                 material = string.Empty;
                 return false;
             case string s:
-                // A string key is hashed as the text itself: no JSON round trip on the hot path.
-                material = s;
+                // A string key is hashed as the text itself (no JSON round trip on the hot path), quoted only
+                // when it could be mistaken for another JSON value.
+                material = KeyText.Encode(s);
                 return s.Length > 0;
+            case ITuple tuple:
+                // System.Text.Json writes a ValueTuple as {} (its items are fields), which would be "no key" for
+                // every message: a tuple keys as the array of its items instead.
+                var items = new object?[tuple.Length];
+                for (var i = 0; i < items.Length; i++)
+                {
+                    items[i] = tuple[i];
+                }
+
+                return CanonicalJson.TryCanonicalize(JsonSerializer.SerializeToElement(items, payload.SerializerOptions), out material);
             case var other:
                 var json = JsonSerializer.SerializeToElement(other, other.GetType(), payload.SerializerOptions);
                 return CanonicalJson.TryCanonicalize(json, out material);

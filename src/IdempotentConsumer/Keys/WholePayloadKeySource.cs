@@ -28,7 +28,7 @@ internal sealed class WholePayloadKeySource : IdempotencyKeySource
             return material.Length > 0;
         }
 
-        return CanonicalJson.TryCanonicalize(document.RootElement, out material);
+        return CanonicalJson.TryCanonicalizeWhole(document.RootElement, out material);
     }
 
     internal override bool TryCreateKey(in IdempotencyPayload payload, string prefix, IdempotencyHashAlgorithm algorithm, out string key)
@@ -57,7 +57,7 @@ internal sealed class WholePayloadKeySource : IdempotencyKeySource
         if (root.ValueKind != JsonValueKind.Object && root.ValueKind != JsonValueKind.Array)
         {
             // Scalars: their canonical material is short (or, for strings, unescaped text), so take the simple path.
-            if (!CanonicalJson.TryCanonicalize(root, out var material))
+            if (!CanonicalJson.TryCanonicalizeWhole(root, out var material))
             {
                 key = string.Empty;
                 return false;

@@ -11,4 +11,12 @@ public readonly record struct CompleteRequest(
     string OwnerToken,
     DateTimeOffset ExpiresAt,
     string? ResponseData,
-    string? PayloadHash);
+    string? PayloadHash)
+{
+    /// <summary>
+    /// True when the handler ran but its response could not be stored (too large, or not serializable): the record
+    /// is completed with no response data and <see cref="Records.IdempotencyRecord.ResponseNotStored"/> set, so
+    /// duplicates are acknowledged instead of running the handler again.
+    /// </summary>
+    public bool ResponseNotStored { get; init; }
+}

@@ -18,9 +18,19 @@ public interface IIdempotencyStore
     /// or it is IN_PROGRESS with a lapsed lease. On loss, returns the existing record in the same call
     /// where the backend allows it (otherwise after one consistent read).
     /// </summary>
+    /// <remarks>
+    /// The written expiry is the later of <see cref="BeginRequest.ExpiresAt"/> and <see cref="BeginRequest.InProgressExpiresAt"/>:
+    /// while a record is in progress its expiry never precedes its lease end. A begin whose own earlier write
+    /// landed (the reply was lost and the call retried) loses to its own record: callers compare
+    /// <see cref="IdempotencyRecord.OwnerToken"/> with theirs.
+    /// </remarks>
     ValueTask<BeginResult> TryBeginAsync(BeginRequest request, CancellationToken cancellationToken = default);
 
-    /// <summary>Marks the record COMPLETED with the response, if the request's owner token still owns it.</summary>
+    /// <summary>
+    /// Marks the record COMPLETED with the response (or, with <see cref="CompleteRequest.ResponseNotStored"/>, with no
+    /// response and the flag set), if the request's owner token still owns it.
+    /// </summary>
+    /// <exception cref="Exceptions.IdempotencyRecordTooLargeException">The response does not fit the store; nothing was written.</exception>
     /// <exception cref="Exceptions.IdempotencyStaleOwnerException">Another attempt owns the record, or it is gone.</exception>
     ValueTask CompleteAsync(CompleteRequest request, CancellationToken cancellationToken = default);
 
@@ -28,9 +38,13 @@ public interface IIdempotencyStore
     /// <exception cref="Exceptions.IdempotencyStaleOwnerException">Another attempt owns the record, or it is gone.</exception>
     ValueTask ReleaseAsync(string key, string ownerToken, CancellationToken cancellationToken = default);
 
-    /// <summary>Moves the in-progress lease to <paramref name="inProgressExpiresAt"/>, if still owned and in progress.</summary>
+    /// <summary>
+    /// Moves the in-progress lease to <see cref="ExtendLeaseRequest.InProgressExpiresAt"/> and the record's expiry to
+    /// at least <see cref="ExtendLeaseRequest.ExpiresAt"/> (never below the new lease end), in one conditional write,
+    /// if the request's owner token still owns the record and it is in progress.
+    /// </summary>
     /// <exception cref="Exceptions.IdempotencyStaleOwnerException">Another attempt owns the record, it is gone, or it is completed.</exception>
-    ValueTask ExtendLeaseAsync(string key, string ownerToken, DateTimeOffset inProgressExpiresAt, CancellationToken cancellationToken = default);
+    ValueTask ExtendLeaseAsync(ExtendLeaseRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Reads one record with a consistent read; null when there is none. Expired records are returned as stored.</summary>
     ValueTask<IdempotencyRecord?> GetAsync(string key, CancellationToken cancellationToken = default);

@@ -65,7 +65,7 @@ public sealed class InMemoryIdempotencyStore : IIdempotencyStore
     {
         Key = request.Key,
         Status = IdempotencyRecordStatus.InProgress,
-        ExpiresAt = request.ExpiresAt,
+        ExpiresAt = Later(request.ExpiresAt, request.InProgressExpiresAt),
         InProgressExpiresAt = request.InProgressExpiresAt,
         PayloadHash = request.PayloadHash,
         OwnerToken = request.OwnerToken,
@@ -81,7 +81,8 @@ public sealed class InMemoryIdempotencyStore : IIdempotencyStore
             Status = IdempotencyRecordStatus.Completed,
             ExpiresAt = request.ExpiresAt,
             InProgressExpiresAt = null,
-            ResponseData = request.ResponseData,
+            ResponseData = request.ResponseNotStored ? null : request.ResponseData,
+            ResponseNotStored = request.ResponseNotStored,
             PayloadHash = request.PayloadHash ?? current.PayloadHash,
         };
         if (!_records.TryUpdate(request.Key, completed, current))
@@ -106,14 +107,18 @@ public sealed class InMemoryIdempotencyStore : IIdempotencyStore
     }
 
     /// <inheritdoc />
-    public ValueTask ExtendLeaseAsync(string key, string ownerToken, DateTimeOffset inProgressExpiresAt, CancellationToken cancellationToken = default)
+    public ValueTask ExtendLeaseAsync(ExtendLeaseRequest request, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var current = GetOwned(key, ownerToken, "extend the lease of");
-        if (current.Status != IdempotencyRecordStatus.InProgress
-            || !_records.TryUpdate(key, current with { InProgressExpiresAt = inProgressExpiresAt }, current))
+        var current = GetOwned(request.Key, request.OwnerToken, "extend the lease of");
+        var extended = current with
         {
-            throw StaleOwner(key, "extend the lease of");
+            InProgressExpiresAt = request.InProgressExpiresAt,
+            ExpiresAt = Later(current.ExpiresAt, Later(request.ExpiresAt, request.InProgressExpiresAt)),
+        };
+        if (current.Status != IdempotencyRecordStatus.InProgress || !_records.TryUpdate(request.Key, extended, current))
+        {
+            throw StaleOwner(request.Key, "extend the lease of");
         }
 
         return ValueTask.CompletedTask;
@@ -142,7 +147,10 @@ public sealed class InMemoryIdempotencyStore : IIdempotencyStore
         return ValueTask.FromResult<IReadOnlyDictionary<string, IdempotencyRecord>>(found);
     }
 
-    /// <summary>Removes every record that no longer deduplicates at <paramref name="now"/> (expired, whatever its status).</summary>
+    /// <summary>
+    /// Removes every record that no longer deduplicates at <paramref name="now"/> (expired, whatever its status),
+    /// except an in-progress record whose lease is still live: its handler may still be running.
+    /// </summary>
     /// <returns>How many records were removed.</returns>
     public int RemoveExpired(DateTimeOffset now)
     {
@@ -150,7 +158,7 @@ public sealed class InMemoryIdempotencyStore : IIdempotencyStore
         foreach (var entry in _records)
         {
             // Removing the exact pair judged: a record replaced meanwhile by a new owner is left alone.
-            if (entry.Value.IsExpired(now) && _records.TryRemove(entry))
+            if (IsRemovable(entry.Value, now) && _records.TryRemove(entry))
             {
                 removed++;
             }
@@ -177,6 +185,13 @@ public sealed class InMemoryIdempotencyStore : IIdempotencyStore
             Volatile.Write(ref _sweeping, 0);
         }
     }
+
+    // Begin and extension keep a live record's expiry at or after its lease end; this guards records written otherwise.
+    private static bool IsRemovable(IdempotencyRecord record, DateTimeOffset now) =>
+        record.IsExpired(now)
+        && !(record.Status == IdempotencyRecordStatus.InProgress && record.InProgressExpiresAt is { } lease && lease > now);
+
+    private static DateTimeOffset Later(DateTimeOffset first, DateTimeOffset second) => first >= second ? first : second;
 
     /// <summary>Removes every record (for tests).</summary>
     public void Clear() => _records.Clear();

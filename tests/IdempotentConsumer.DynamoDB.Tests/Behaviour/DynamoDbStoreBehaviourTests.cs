@@ -71,8 +71,10 @@ public abstract class DynamoDbStoreBehaviourTests : IAsyncLifetime
             },
             afterBegin);
 
-        await Store.ExtendLeaseAsync(key, "owner-1", _t0.AddSeconds(90));
-        Assert.Equal(Items.Milliseconds(_t0.AddSeconds(90)), Items.Describe(await RawAsync(key))["in_progress_expiration"]);
+        await Store.ExtendLeaseAsync(new ExtendLeaseRequest(key, "owner-1", _t0.AddSeconds(90), _t0.AddHours(1)));
+        var afterExtend = Items.Describe(await RawAsync(key));
+        Assert.Equal(Items.Milliseconds(_t0.AddSeconds(90)), afterExtend["in_progress_expiration"]);
+        Assert.Equal(Items.Seconds(_t0.AddHours(1)), afterExtend["expiration"]);
 
         await Store.CompleteAsync(new CompleteRequest(key, "owner-1", _t0.AddHours(2), "{\"shipped\":true}", "hash-1"));
         Assert.Equal(
@@ -361,14 +363,70 @@ public abstract class DynamoDbStoreBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Given_a_table_that_does_not_exist_When_the_store_is_used_Then_it_fails_with_a_persistence_error_carrying_the_cause()
+    public async Task Given_a_table_that_does_not_exist_When_the_store_is_used_Then_it_fails_with_a_configuration_error_that_is_not_transient()
     {
-        var store = new DynamoDbIdempotencyStore(Client, new DynamoDbIdempotencyStoreOptions { TableName = "no-such-table-" + Guid.NewGuid().ToString("N") });
+        var table = "no-such-table-" + Guid.NewGuid().ToString("N");
+        var store = new DynamoDbIdempotencyStore(Client, new DynamoDbIdempotencyStoreOptions { TableName = table });
 
-        var error = await Assert.ThrowsAsync<IdempotencyPersistenceException>(async () => await store.TryBeginAsync(Begin(NewKey(), "owner-1")));
+        var error = await Assert.ThrowsAsync<IdempotencyConfigurationException>(async () => await store.TryBeginAsync(Begin(NewKey(), "owner-1")));
 
         Assert.IsType<ResourceNotFoundException>(error.InnerException);
-        Assert.True(error.IsTransient);
+        Assert.False(error.IsTransient);
+        Assert.Contains(table, error.Message);
+        Assert.Contains("does not exist", error.Message);
+    }
+
+    [Fact]
+    public async Task Given_options_naming_a_key_attribute_the_table_does_not_have_When_the_store_is_used_Then_DynamoDBs_validation_error_is_a_configuration_error()
+    {
+        // The table is keyed by "id"; a store told the key is "pk" sends requests DynamoDB rejects as invalid.
+        var store = new DynamoDbIdempotencyStore(Client, new DynamoDbIdempotencyStoreOptions { TableName = Options.TableName, KeyAttributeName = "pk" });
+
+        var begin = await Assert.ThrowsAsync<IdempotencyConfigurationException>(async () => await store.TryBeginAsync(Begin(NewKey(), "owner-1")));
+        var read = await Assert.ThrowsAsync<IdempotencyConfigurationException>(async () => await store.GetAsync(NewKey()));
+
+        Assert.Equal("ValidationException", Assert.IsAssignableFrom<AmazonDynamoDBException>(begin.InnerException).ErrorCode);
+        Assert.False(begin.IsTransient);
+        Assert.Contains("rejected as invalid", read.Message);
+    }
+
+    [Fact]
+    public async Task Given_a_lease_longer_than_the_record_expiry_When_begun_and_extended_Then_the_TTL_attribute_never_precedes_the_lease()
+    {
+        var key = NewKey();
+        // Record expiry 10 s, lease 5 min 250 ms: the TTL must cover the lease, rounded up to the next whole second.
+        var lease = _t0.AddMinutes(5).AddMilliseconds(250);
+        await Store.TryBeginAsync(new BeginRequest(key, "owner-1", _t0, _t0.AddSeconds(10), lease, null));
+        var begun = Items.Describe(await RawAsync(key));
+        Assert.Equal(Items.Seconds(_t0.AddMinutes(5).AddSeconds(1)), begun["expiration"]);
+
+        var extended = _t0.AddHours(12).AddMilliseconds(1);
+        await Store.ExtendLeaseAsync(new ExtendLeaseRequest(key, "owner-1", extended, _t0.AddMinutes(5)));
+        var after = Items.Describe(await RawAsync(key));
+        Assert.Equal(Items.Milliseconds(extended), after["in_progress_expiration"]);
+        Assert.Equal(Items.Seconds(_t0.AddHours(12).AddSeconds(1)), after["expiration"]);
+    }
+
+    [Fact]
+    public async Task Given_a_response_over_the_item_limit_When_completed_Then_it_is_too_large_and_a_completion_without_the_response_is_stored_with_the_flag()
+    {
+        var key = NewKey();
+        await Store.TryBeginAsync(Begin(key, "owner-1"));
+        var huge = "\"" + new string('x', 410 * 1024) + "\"";
+
+        await Assert.ThrowsAsync<IdempotencyRecordTooLargeException>(async () =>
+            await Store.CompleteAsync(new CompleteRequest(key, "owner-1", _t0.AddHours(1), huge, null)));
+        Assert.Equal("S:INPROGRESS", Items.Describe(await RawAsync(key))["status"]);
+
+        await Store.CompleteAsync(new CompleteRequest(key, "owner-1", _t0.AddHours(1), huge, null) { ResponseNotStored = true });
+
+        var raw = Items.Describe(await RawAsync(key));
+        Assert.Equal("S:COMPLETED", raw["status"]);
+        Assert.False(raw.ContainsKey("data"));
+        Assert.Equal("BOOL:True", raw["response_not_stored"]);
+        var record = await Store.GetAsync(key);
+        Assert.True(record!.ResponseNotStored);
+        Assert.Null(record.ResponseData);
     }
 
     private static string NewKey() => $"behaviour#{Guid.NewGuid():N}";

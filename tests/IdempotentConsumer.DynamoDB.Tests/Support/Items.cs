@@ -24,6 +24,7 @@ internal static class Items
             described[name] = value.S is not null ? "S:" + value.S
                 : value.N is not null ? "N:" + value.N
                 : value.NULL == true ? "NULL"
+                : value.BOOL is { } flag ? "BOOL:" + flag
                 : "other";
         }
 

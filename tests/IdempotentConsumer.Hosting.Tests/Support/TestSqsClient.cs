@@ -16,7 +16,12 @@ public sealed class TestSqsClient(AWSCredentials credentials, AmazonSQSConfig co
     /// <summary>How often each message id was delivered to this client.</summary>
     public ConcurrentDictionary<string, int> Deliveries { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>How many messages each non-empty receive returned, in order.</summary>
+    public ConcurrentQueue<int> ReceiveSizes { get; } = new();
+
     public int DeleteCalls;
+
+    public int VisibilityChanges;
 
     public void Crash() => _crashed = true;
 
@@ -24,6 +29,11 @@ public sealed class TestSqsClient(AWSCredentials credentials, AmazonSQSConfig co
     {
         ThrowIfCrashed();
         var response = await base.ReceiveMessageAsync(request, cancellationToken);
+        if (response.Messages is { Count: > 0 } received)
+        {
+            ReceiveSizes.Enqueue(received.Count);
+        }
+
         foreach (var message in response.Messages ?? [])
         {
             Deliveries.AddOrUpdate(message.MessageId, 1, static (_, n) => n + 1);
@@ -42,6 +52,7 @@ public sealed class TestSqsClient(AWSCredentials credentials, AmazonSQSConfig co
     public override async Task<ChangeMessageVisibilityResponse> ChangeMessageVisibilityAsync(ChangeMessageVisibilityRequest request, CancellationToken cancellationToken = default)
     {
         ThrowIfCrashed();
+        Interlocked.Increment(ref VisibilityChanges);
         return await base.ChangeMessageVisibilityAsync(request, cancellationToken);
     }
 

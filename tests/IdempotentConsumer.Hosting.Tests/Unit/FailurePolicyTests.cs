@@ -2,12 +2,15 @@ using IdempotentConsumer.Exceptions;
 using IdempotentConsumer.Hosting.Options;
 using IdempotentConsumer.Hosting.Worker;
 using IdempotentConsumer.Pipeline;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace IdempotentConsumer.Hosting.Tests.Unit;
 
 public sealed class FailurePolicyTests
 {
+    private static readonly DateTimeOffset Now = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+
     private static readonly FailurePolicy Policy = new(
         new RedeliveryBackoff(new SqsRedeliveryOptions
         {
@@ -17,7 +20,8 @@ public sealed class FailurePolicyTests
             UseJitter = false,
             InProgressDelay = TimeSpan.FromSeconds(3),
         }),
-        maxReceiveCount: 4);
+        maxReceiveCount: 4,
+        new FakeTimeProvider(Now));
 
     private static MessageProcessingResult Result(MessageProcessingStatus status, Exception? error = null) => new("m-1", status, null, error, "k#1");
 
@@ -51,7 +55,7 @@ public sealed class FailurePolicyTests
     }
 
     [Fact]
-    public void Given_the_key_is_in_progress_elsewhere_When_decided_Then_a_short_backoff_not_a_delete()
+    public void Given_the_key_is_in_progress_elsewhere_without_a_known_lease_end_When_decided_Then_the_configured_delay_not_a_delete()
     {
         var disposition = Policy.Decide(
             Result(MessageProcessingStatus.Failed, new IdempotencyAlreadyInProgressException("busy")), receiveCount: 5, abandoned: false, lost: false);
@@ -59,6 +63,63 @@ public sealed class FailurePolicyTests
         Assert.Equal(MessageDispositionKind.Retry, disposition.Kind);
         Assert.Equal(3, disposition.VisibilitySeconds);
         Assert.Equal("in_progress", disposition.Reason);
+    }
+
+    [Fact]
+    public void Given_the_blocking_lease_lapses_in_40_seconds_When_decided_Then_the_message_is_hidden_until_then_plus_a_margin()
+    {
+        var error = new IdempotencyAlreadyInProgressException("busy", Now.AddSeconds(40));
+
+        var disposition = Policy.Decide(Result(MessageProcessingStatus.Failed, error), receiveCount: 2, abandoned: false, lost: false);
+
+        Assert.Equal(MessageDispositionKind.Retry, disposition.Kind);
+        Assert.Equal(41, disposition.VisibilitySeconds);
+        Assert.Equal("in_progress", disposition.Reason);
+        Assert.False(disposition.ReachedMaxReceiveCount);
+    }
+
+    [Theory]
+    [InlineData(20, 15 * 60)]
+    [InlineData(24 * 60, 15 * 60)]
+    public void Given_a_blocking_lease_longer_than_the_cap_When_decided_Then_the_delay_is_the_cap(int leaseMinutes, int expectedSeconds)
+    {
+        var error = new IdempotencyAlreadyInProgressException("busy", Now.AddMinutes(leaseMinutes));
+
+        var disposition = Policy.Decide(Result(MessageProcessingStatus.Failed, error), receiveCount: 2, abandoned: false, lost: false);
+
+        Assert.Equal(expectedSeconds, disposition.VisibilitySeconds);
+    }
+
+    [Fact]
+    public void Given_a_cap_above_the_sqs_maximum_When_the_blocking_lease_is_longer_Then_the_delay_is_twelve_hours()
+    {
+        var policy = new FailurePolicy(
+            new RedeliveryBackoff(new SqsRedeliveryOptions { MaxInProgressDelay = TimeSpan.FromDays(2) }), maxReceiveCount: 3, new FakeTimeProvider(Now));
+        var error = new IdempotencyAlreadyInProgressException("busy", Now.AddDays(1));
+
+        var disposition = policy.Decide(Result(MessageProcessingStatus.Failed, error), receiveCount: 2, abandoned: false, lost: false);
+
+        Assert.Equal(43_200, disposition.VisibilitySeconds);
+    }
+
+    [Fact]
+    public void Given_a_blocking_lease_that_already_lapsed_When_decided_Then_it_comes_back_after_one_second()
+    {
+        var error = new IdempotencyAlreadyInProgressException("busy", Now.AddSeconds(-30));
+
+        var disposition = Policy.Decide(Result(MessageProcessingStatus.Failed, error), receiveCount: 2, abandoned: false, lost: false);
+
+        Assert.Equal(1, disposition.VisibilitySeconds);
+    }
+
+    [Fact]
+    public void Given_the_response_was_not_stored_When_decided_Then_the_message_is_deleted()
+    {
+        var notStored = new MessageProcessingResult("m-1", MessageProcessingStatus.Succeeded, null, new IdempotencyResponseNotStoredException("too big", null), "k#1");
+
+        var disposition = Policy.Decide(notStored, receiveCount: 1, abandoned: false, lost: false);
+
+        Assert.Equal(MessageDispositionKind.Delete, disposition.Kind);
     }
 
     [Fact]
@@ -103,7 +164,7 @@ public sealed class FailurePolicyTests
     [Fact]
     public void Given_no_known_max_receive_count_When_a_delivery_fails_often_Then_it_is_never_flagged()
     {
-        var policy = new FailurePolicy(new RedeliveryBackoff(new SqsRedeliveryOptions { UseJitter = false }), maxReceiveCount: null);
+        var policy = new FailurePolicy(new RedeliveryBackoff(new SqsRedeliveryOptions { UseJitter = false }), maxReceiveCount: null, TimeProvider.System);
 
         var disposition = policy.Decide(Result(MessageProcessingStatus.Failed, new FormatException()), 1000, abandoned: false, lost: false);
 

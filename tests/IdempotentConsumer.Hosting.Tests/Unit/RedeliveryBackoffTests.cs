@@ -81,10 +81,10 @@ public sealed class RedeliveryBackoffTests
     [InlineData(500, 1)]
     [InlineData(2000, 2)]
     [InlineData(2500, 3)]
-    public void Given_an_in_progress_delay_When_computed_Then_it_is_whole_seconds_and_at_least_one(int delayMs, int expectedSeconds)
+    public void Given_an_in_progress_delay_and_no_known_lease_end_When_computed_Then_it_is_whole_seconds_and_at_least_one(int delayMs, int expectedSeconds)
     {
         var backoff = new RedeliveryBackoff(new SqsRedeliveryOptions { InProgressDelay = TimeSpan.FromMilliseconds(delayMs) });
 
-        Assert.Equal(expectedSeconds, backoff.DelaySecondsWhileInProgressElsewhere());
+        Assert.Equal(expectedSeconds, backoff.DelaySecondsWhileInProgressElsewhere(null, DateTimeOffset.UnixEpoch));
     }
 }

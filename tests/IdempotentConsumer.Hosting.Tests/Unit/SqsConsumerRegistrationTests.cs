@@ -1,8 +1,10 @@
 using Amazon.SQS;
+using IdempotentConsumer.Exceptions;
 using IdempotentConsumer.Hosting.DependencyInjection;
 using IdempotentConsumer.Hosting.Options;
 using IdempotentConsumer.Hosting.Tests.Support;
 using IdempotentConsumer.Hosting.Worker;
+using IdempotentConsumer.Pipeline;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -24,6 +26,11 @@ public sealed class SqsConsumerRegistrationTests
         services.AddSingleton(new ShippingLedger());
         services.AddScoped<ScopeProbe>();
         return services;
+    }
+
+    private sealed class AuditOrderHandler : IMessageHandler<Order>
+    {
+        public ValueTask HandleAsync(Order message, MessageContext<Order> context, CancellationToken cancellationToken) => ValueTask.CompletedTask;
     }
 
     private static IConfiguration Configuration(Dictionary<string, string?> values) =>
@@ -132,6 +139,59 @@ public sealed class SqsConsumerRegistrationTests
         Assert.Equal(["orders", "refunds"], consumers.Select(c => c.Name).Order());
         Assert.True(consumers.Single(c => c.Name == "refunds").IsFifo);
         Assert.False(consumers.Single(c => c.Name == "orders").IsFifo);
+    }
+
+    [Fact]
+    public async Task Given_two_consumers_of_one_queue_without_names_When_the_host_starts_Then_it_fails_naming_the_shared_prefix()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddSingleton(Mock.Of<IAmazonSQS>());
+        builder.Services.AddSqsConsumer<Order, ShipOrderHandler>(o => o.QueueUrl = QueueUrl);
+        builder.Services.AddSqsConsumer<Order, AuditOrderHandler>(o => o.QueueUrl = QueueUrl);
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<IdempotencyConfigurationException>(() => host.StartAsync());
+
+        Assert.Contains("'orders-queue'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AllowSharedKeyPrefix", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_two_named_consumers_with_one_explicit_prefix_When_resolved_Then_the_clash_is_a_configuration_error()
+    {
+        var services = Services();
+        services.AddSqsConsumer<Order, ShipOrderHandler>(o => { o.QueueUrl = QueueUrl; o.Name = "orders"; }).WithKeyPrefix("shop");
+        services.AddSqsConsumer<Order, ShipOrderHandler>(o => { o.QueueUrl = QueueUrl + "-2"; o.Name = "orders-2"; o.AllowSharedKeyPrefix = true; }).WithKeyPrefix("shop");
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<IdempotencyConfigurationException>(() => Consumers(provider));
+
+        Assert.Contains("'orders' and 'orders-2'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_two_consumers_that_both_allow_a_shared_prefix_When_resolved_Then_both_are_hosted_on_it()
+    {
+        var services = Services();
+        var first = services.AddSqsConsumer<Order, ShipOrderHandler>(o => { o.QueueUrl = QueueUrl; o.Name = "orders"; o.AllowSharedKeyPrefix = true; }).WithKeyPrefix("shop");
+        var second = services.AddSqsConsumer<Order, ShipOrderHandler>(o => { o.QueueUrl = QueueUrl + "-2"; o.Name = "orders-2"; o.AllowSharedKeyPrefix = true; }).WithKeyPrefix("shop");
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Equal(2, Consumers(provider).Length);
+        var options = provider.GetRequiredService<IOptionsMonitor<SqsConsumerOptions>>();
+        Assert.Equal("shop", options.Get(first.OptionsName).Idempotency.KeyPrefix);
+        Assert.Equal("shop", options.Get(second.OptionsName).Idempotency.KeyPrefix);
+    }
+
+    [Fact]
+    public void Given_two_consumers_of_one_queue_without_idempotency_When_resolved_Then_no_prefix_is_claimed()
+    {
+        var services = Services();
+        services.AddSqsConsumer<Order, ShipOrderHandler>(o => o.QueueUrl = QueueUrl).WithoutIdempotency();
+        services.AddSqsConsumer<Order, ShipOrderHandler>(o => o.QueueUrl = QueueUrl).WithoutIdempotency();
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Equal(2, Consumers(provider).Length);
     }
 
     [Theory]

@@ -59,7 +59,7 @@ public sealed class SqsPollerTests
         var poller = new SqsPoller(_sqs.Object, Options(), isFifo: false, new ConcurrencyGate(10), _time, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
 
-        var run = poller.RunAsync((m, _) => received.Enqueue(m), stop.Token);
+        var run = poller.RunAsync((batch, _) => { foreach (var m in batch) { received.Enqueue(m); } }, stop.Token);
         await Eventually.AdvanceUntilAsync(_time, TimeSpan.FromMilliseconds(20), () => !received.IsEmpty);
         await stop.CancelAsync();
         await run;
@@ -84,7 +84,7 @@ public sealed class SqsPollerTests
         var poller = new SqsPoller(_sqs.Object, Options(), isFifo: false, new ConcurrencyGate(10), _time, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
 
-        var run = poller.RunAsync((_, _) => Interlocked.Increment(ref received), stop.Token);
+        var run = poller.RunAsync((batch, _) => Interlocked.Add(ref received, batch.Count), stop.Token);
         await Eventually.AdvanceUntilAsync(_time, TimeSpan.FromMilliseconds(20), () => Volatile.Read(ref received) == 1);
         await stop.CancelAsync();
         await run;
@@ -104,7 +104,7 @@ public sealed class SqsPollerTests
         var poller = new SqsPoller(_sqs.Object, Options(), isFifo: false, gate, _time, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
 
-        var run = poller.RunAsync((m, _) => received.Enqueue(m), stop.Token);
+        var run = poller.RunAsync((batch, _) => { foreach (var m in batch) { received.Enqueue(m); } }, stop.Token);
         await Eventually.TrueAsync(() => received.Count == 2);
         await Eventually.SettleAsync();
         Assert.Single(_receives);
@@ -130,7 +130,7 @@ public sealed class SqsPollerTests
         var received = 0;
         var poller = new SqsPoller(_sqs.Object, Options(batchWindow: TimeSpan.FromMilliseconds(10)), isFifo: false, gate, _time, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
-        var run = poller.RunAsync((_, _) => Interlocked.Increment(ref received), stop.Token);
+        var run = poller.RunAsync((batch, _) => Interlocked.Add(ref received, batch.Count), stop.Token);
         await Eventually.TrueAsync(() => Volatile.Read(ref received) == 10);
 
         var freedAt = _time.GetUtcNow();
@@ -155,7 +155,7 @@ public sealed class SqsPollerTests
         var received = 0;
         var poller = new SqsPoller(_sqs.Object, Options(batchWindow: TimeSpan.FromSeconds(1)), isFifo: false, gate, _time, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
-        var run = poller.RunAsync((_, _) => Interlocked.Increment(ref received), stop.Token);
+        var run = poller.RunAsync((batch, _) => Interlocked.Add(ref received, batch.Count), stop.Token);
         await Eventually.TrueAsync(() => Volatile.Read(ref received) == 10);
 
         gate.Release(4);
@@ -199,7 +199,7 @@ public sealed class SqsPollerTests
         var poller = new SqsPoller(_sqs.Object, Options(), isFifo: true, new ConcurrencyGate(10), _time, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
 
-        var run = poller.RunAsync((_, _) => Interlocked.Increment(ref received), stop.Token);
+        var run = poller.RunAsync((batch, _) => Interlocked.Add(ref received, batch.Count), stop.Token);
         await Eventually.AdvanceUntilAsync(_time, TimeSpan.FromMilliseconds(20), () => _receives.Count >= 3);
         await stop.CancelAsync();
         await run;

@@ -7,6 +7,7 @@ using IdempotentConsumer.Execution;
 using IdempotentConsumer.Hosting.Tests.Support;
 using IdempotentConsumer.Hosting.Worker;
 using IdempotentConsumer.Stores;
+using IdempotentConsumer.Testing.Faults;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
@@ -22,12 +23,17 @@ public sealed class VisibilityHeartbeatTests : IAsyncLifetime
     private readonly Mock<IAmazonSQS> _sqs = new(MockBehavior.Strict);
     private readonly ConcurrentQueue<(int Seconds, DateTimeOffset At)> _extensions = new();
     private readonly InMemoryIdempotencyStore _store = new();
+    private readonly FaultInjectingIdempotencyStore _faults;
     private readonly TaskCompletionSource _finishHandler = new();
     private readonly HeartbeatScheduler _scheduler;
     private Task? _handler;
     private int _lostCalls;
 
-    public VisibilityHeartbeatTests() => _scheduler = new HeartbeatScheduler(HeartbeatScheduler.TickFor(Interval), _time);
+    public VisibilityHeartbeatTests()
+    {
+        _scheduler = new HeartbeatScheduler(HeartbeatScheduler.TickFor(Interval), _time);
+        _faults = new FaultInjectingIdempotencyStore(_store, seed: 1, _time);
+    }
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -44,6 +50,10 @@ public sealed class VisibilityHeartbeatTests : IAsyncLifetime
             catch (IdempotencyStaleOwnerException)
             {
                 // The test that takes the lease away leaves the handler nothing to complete.
+            }
+            catch (OperationCanceledException)
+            {
+                // The test whose lease cannot be extended cancels the handler.
             }
         }
     }
@@ -67,17 +77,17 @@ public sealed class VisibilityHeartbeatTests : IAsyncLifetime
     }
 
     /// <summary>Takes a real lease through the executor, held until the test ends.</summary>
-    private async Task<IdempotencyLease> TakeLeaseAsync()
+    private async Task<IdempotencyLease> TakeLeaseAsync(CancellationToken? handlerToken = null)
     {
-        var executor = new IdempotencyExecutor(_store, new IdempotencyOptions { KeyPrefix = "heartbeat" }, _time);
+        var executor = new IdempotencyExecutor(_faults, new IdempotencyOptions { KeyPrefix = "heartbeat" }, _time);
         var taken = new TaskCompletionSource<IdempotencyLease>();
         _handler = executor.ExecuteAsync(
-            new IdempotencyInvocation<string>("order-1") { LeaseDuration = Visibility },
+            new IdempotencyInvocation<string>("order-1") { LeaseDuration = Visibility + Interval },
             0,
-            async (call, _) =>
+            async (call, cancellationToken) =>
             {
                 taken.SetResult(call.Lease!);
-                await _finishHandler.Task;
+                await _finishHandler.Task.WaitAsync(handlerToken ?? CancellationToken.None);
                 return 1;
             }).AsTask();
         return await taken.Task;
@@ -199,6 +209,55 @@ public sealed class VisibilityHeartbeatTests : IAsyncLifetime
         Assert.True(_extensions.Count >= 3, "it tried more than once");
         Assert.True(lostAt <= lapse + TimeSpan.FromMilliseconds(40), $"lost at {lostAt:O}, lapse {lapse:O}");
         Assert.True(lostAt >= lapse - Interval);
+    }
+
+    [Fact]
+    public async Task Given_the_store_keeps_failing_lease_extensions_When_the_lease_would_lapse_Then_the_handler_is_cancelled_and_visibility_is_not_extended()
+    {
+        VisibilityAnswers();
+        using var handlerCancellation = new CancellationTokenSource();
+        var lease = await TakeLeaseAsync(handlerCancellation.Token);
+        _faults.Inject(StoreOperations.ExtendLease, StoreFaultKind.Error);
+        var heartbeat = new VisibilityHeartbeat(
+            _sqs.Object, "http://127.0.0.1:1/000000000000/orders", "rh-1", "m-1", Visibility, Interval,
+            _time.GetUtcNow() + Visibility, _scheduler, _time, NullLogger.Instance, handlerCancellation.Cancel);
+        heartbeat.LeaseAccessor = () => lease;
+        var leaseEnd = lease.ExpiresAt;
+        DateTimeOffset? cancelledAt = null;
+
+        heartbeat.Start();
+        await Eventually.AdvanceUntilAsync(_time, TimeSpan.FromMilliseconds(20), () =>
+        {
+            cancelledAt ??= handlerCancellation.IsCancellationRequested ? _time.GetUtcNow() : null;
+            return cancelledAt is not null;
+        });
+        _time.Advance(TimeSpan.FromSeconds(30));
+        await Eventually.SettleAsync();
+
+        Assert.True(heartbeat.IsLost);
+        Assert.True(_faults.CountInjected(StoreOperations.ExtendLease) >= 2, "the lease extension was retried");
+        Assert.Empty(_extensions);
+        Assert.True(cancelledAt < leaseEnd, $"cancelled at {cancelledAt:O}, the lease lapses at {leaseEnd:O}");
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _handler!);
+        await heartbeat.StopAsync();
+    }
+
+    [Fact]
+    public async Task Given_the_lease_was_taken_over_When_extending_Then_visibility_is_not_extended()
+    {
+        VisibilityAnswers();
+        var lease = await TakeLeaseAsync();
+        await _store.ReleaseAsync(lease.Key, lease.OwnerToken);
+        var heartbeat = Create();
+        heartbeat.LeaseAccessor = () => lease;
+
+        heartbeat.Start();
+        await Eventually.AdvanceUntilAsync(_time, TimeSpan.FromMilliseconds(50), () => Volatile.Read(ref _lostCalls) == 1);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        await Eventually.SettleAsync();
+        await heartbeat.StopAsync();
+
+        Assert.Empty(_extensions);
     }
 
     [Fact]

@@ -116,13 +116,13 @@ public sealed class EnvelopeTests
     }
 
     [Fact]
-    public void Given_an_S3_notification_with_several_records_When_opened_Then_the_default_key_names_every_object_and_sequencer()
+    public void Given_an_S3_notification_with_several_records_When_opened_Then_the_default_key_names_every_event()
     {
-        var body = """{"Records":[{"s3":{"bucket":{"name":"b"},"object":{"key":"k1","sequencer":"01"}}},{"s3":{"bucket":{"name":"b"},"object":{"key":"k2"}}}]}""";
+        var body = """{"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"b"},"object":{"key":"k1","sequencer":"01"}}},{"eventName":"ObjectTagging:Put","eventTime":"2024-06-10T06:00:00.000Z","s3":{"bucket":{"name":"b"},"object":{"key":"k2","eTag":"e2"}}}]}""";
 
         var content = SqsEnvelope.S3.Open(SqsEvents.Record("m", body));
 
-        Assert.Equal("b/k1#01\nb/k2", content.DefaultKey);
+        Assert.Equal("b/k1#ObjectCreated:Put#s:01\nb/k2#ObjectTagging:Put#e:e2#t:2024-06-10T06:00:00.000Z", content.DefaultKey);
         Assert.Equal(body, content.Body);
     }
 

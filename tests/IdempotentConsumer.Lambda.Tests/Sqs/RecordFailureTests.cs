@@ -145,7 +145,7 @@ public sealed class RecordFailureTests
 
         public async ValueTask ReleaseAsync(string key, string ownerToken, CancellationToken cancellationToken = default) => await Unreachable<bool>();
 
-        public async ValueTask ExtendLeaseAsync(string key, string ownerToken, DateTimeOffset inProgressExpiresAt, CancellationToken cancellationToken = default) => await Unreachable<bool>();
+        public async ValueTask ExtendLeaseAsync(ExtendLeaseRequest request, CancellationToken cancellationToken = default) => await Unreachable<bool>();
 
         public async ValueTask<Records.IdempotencyRecord?> GetAsync(string key, CancellationToken cancellationToken = default) => await Unreachable<Records.IdempotencyRecord?>();
 

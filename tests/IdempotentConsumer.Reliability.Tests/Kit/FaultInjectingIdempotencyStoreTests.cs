@@ -25,7 +25,7 @@ public sealed class FaultInjectingIdempotencyStoreTests
         var store = new FaultInjectingIdempotencyStore(_inner);
 
         Assert.True((await store.TryBeginAsync(Begin("k", "o1"))).Acquired);
-        await store.ExtendLeaseAsync("k", "o1", Now.AddMinutes(10));
+        await store.ExtendLeaseAsync(new ExtendLeaseRequest("k", "o1", Now.AddMinutes(10), Now.AddMinutes(10)));
         await store.CompleteAsync(Complete("k", "o1"));
         var record = await store.GetAsync("k");
         var many = await store.GetManyAsync(["k", "absent"]);
@@ -116,7 +116,7 @@ public sealed class FaultInjectingIdempotencyStoreTests
         await Assert.ThrowsAsync<IdempotencyPersistenceException>(() => store.TryBeginAsync(Begin("k", "o2")).AsTask());
         await Assert.ThrowsAsync<IdempotencyPersistenceException>(() => store.CompleteAsync(Complete("held", "o1")).AsTask());
         await Assert.ThrowsAsync<IdempotencyPersistenceException>(() => store.ReleaseAsync("held", "o1").AsTask());
-        await Assert.ThrowsAsync<IdempotencyPersistenceException>(() => store.ExtendLeaseAsync("held", "o1", Now.AddHours(1)).AsTask());
+        await Assert.ThrowsAsync<IdempotencyPersistenceException>(() => store.ExtendLeaseAsync(new ExtendLeaseRequest("held", "o1", Now.AddHours(1), Now.AddHours(1))).AsTask());
         await Assert.ThrowsAsync<IdempotencyPersistenceException>(() => store.GetAsync("held").AsTask());
         await Assert.ThrowsAsync<IdempotencyPersistenceException>(() => store.GetManyAsync(["held"]).AsTask());
         store.EndOutage();

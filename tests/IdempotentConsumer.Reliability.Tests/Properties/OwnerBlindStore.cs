@@ -54,17 +54,17 @@ internal sealed class OwnerBlindStore : IIdempotencyStore
         }
     }
 
-    public ValueTask ExtendLeaseAsync(string key, string ownerToken, DateTimeOffset inProgressExpiresAt, CancellationToken cancellationToken = default)
+    public ValueTask ExtendLeaseAsync(ExtendLeaseRequest request, CancellationToken cancellationToken = default)
     {
         lock (_sync)
         {
-            var current = Existing(key);
-            if (current.OwnerToken != ownerToken || current.Status != IdempotencyRecordStatus.InProgress)
+            var current = Existing(request.Key);
+            if (current.OwnerToken != request.OwnerToken || current.Status != IdempotencyRecordStatus.InProgress)
             {
                 throw new IdempotencyStaleOwnerException("not the owner");
             }
 
-            _records[key] = current with { InProgressExpiresAt = inProgressExpiresAt };
+            _records[request.Key] = current with { InProgressExpiresAt = request.InProgressExpiresAt, ExpiresAt = request.ExpiresAt };
             return ValueTask.CompletedTask;
         }
     }

@@ -84,7 +84,7 @@ public static class StoreStateMachine
                     if (result.Acquired)
                     {
                         coverage?.BeginWon(current is not null);
-                        model[step.Key] = new ModelRecord(token, IdempotencyRecordStatus.InProgress, request.ExpiresAt, request.InProgressExpiresAt);
+                        model[step.Key] = new ModelRecord(token, IdempotencyRecordStatus.InProgress, Later(request.ExpiresAt, request.InProgressExpiresAt), request.InProgressExpiresAt);
                         attempts[step.Owner, step.Key] = token;
                     }
                     else
@@ -124,7 +124,7 @@ public static class StoreStateMachine
                                 await store.ReleaseAsync(key, token);
                                 break;
                             default:
-                                await store.ExtendLeaseAsync(key, token, now.AddSeconds(step.LeaseSeconds));
+                                await store.ExtendLeaseAsync(new ExtendLeaseRequest(key, token, now.AddSeconds(step.LeaseSeconds), current?.ExpiresAt ?? now));
                                 break;
                         }
 
@@ -178,7 +178,8 @@ public static class StoreStateMachine
                             attempts[step.Owner, step.Key] = null;
                             break;
                         default:
-                            model[step.Key] = current! with { Lease = now.AddSeconds(step.LeaseSeconds) };
+                            // An extension carries the expiry forward: while in progress it never precedes the lease.
+                            model[step.Key] = current! with { Lease = now.AddSeconds(step.LeaseSeconds), ExpiresAt = Later(current.ExpiresAt, now.AddSeconds(step.LeaseSeconds)) };
                             break;
                     }
 
@@ -213,6 +214,8 @@ public static class StoreStateMachine
             throw new PropertyViolation(where($"the store holds {stored}, the model holds {expected}."));
         }
     }
+
+    private static DateTimeOffset Later(DateTimeOffset first, DateTimeOffset second) => first >= second ? first : second;
 
     private sealed record ModelRecord(string Owner, IdempotencyRecordStatus Status, DateTimeOffset ExpiresAt, DateTimeOffset? Lease)
     {

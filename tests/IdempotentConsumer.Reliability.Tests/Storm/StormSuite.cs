@@ -129,7 +129,7 @@ public abstract partial class StormSuite(ITestOutputHelper output) : IAsyncLifet
         await Assert.ThrowsAsync<IdempotencyStaleOwnerException>(() => stale);
         await Assert.ThrowsAsync<IdempotencyStaleOwnerException>(() => Store.ReleaseAsync(staleLease.Key, staleLease.OwnerToken).AsTask());
         await Assert.ThrowsAsync<IdempotencyStaleOwnerException>(() => Store.CompleteAsync(new CompleteRequest(staleLease.Key, staleLease.OwnerToken, clock.GetUtcNow().AddHours(1), "\"overwrite\"", null)).AsTask());
-        await Assert.ThrowsAsync<IdempotencyStaleOwnerException>(() => Store.ExtendLeaseAsync(staleLease.Key, staleLease.OwnerToken, clock.GetUtcNow().AddHours(1)).AsTask());
+        await Assert.ThrowsAsync<IdempotencyStaleOwnerException>(() => Store.ExtendLeaseAsync(new ExtendLeaseRequest(staleLease.Key, staleLease.OwnerToken, clock.GetUtcNow().AddHours(1), clock.GetUtcNow().AddHours(1))).AsTask());
 
         Assert.Equal(IdempotencyOutcomeKind.Executed, successor.Kind);
         var record = await Store.GetAsync(staleLease.Key);

@@ -41,10 +41,10 @@ internal sealed class StoreProbe(IIdempotencyStore inner, Func<bool> isOutage) :
         return inner.ReleaseAsync(key, ownerToken, cancellationToken);
     }
 
-    public ValueTask ExtendLeaseAsync(string key, string ownerToken, DateTimeOffset inProgressExpiresAt, CancellationToken cancellationToken = default)
+    public ValueTask ExtendLeaseAsync(ExtendLeaseRequest request, CancellationToken cancellationToken = default)
     {
-        ThrowIfDead(ownerToken);
-        return inner.ExtendLeaseAsync(key, ownerToken, inProgressExpiresAt, cancellationToken);
+        ThrowIfDead(request.OwnerToken);
+        return inner.ExtendLeaseAsync(request, cancellationToken);
     }
 
     public ValueTask<IdempotencyRecord?> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);

@@ -15,4 +15,16 @@ public sealed class OwnerTokenTests
         Assert.Equal(tokens.Length, tokens.Distinct(StringComparer.Ordinal).Count());
         Assert.All(tokens.Take(100), t => Assert.Matches("^[0-9a-f]{32}$", t));
     }
+
+    [Fact]
+    public void Given_two_tokens_taken_back_to_back_When_compared_Then_they_share_no_prefix_as_a_process_wide_seed_would_make_them()
+    {
+        // With fresh randomness per token, two processes restored from one snapshot (SnapStart) cannot collide;
+        // a shared process prefix would make every pair agree on its first characters.
+        var samePrefix = Enumerable.Range(0, 64)
+            .Select(_ => (First: OwnerToken.New(), Second: OwnerToken.New()))
+            .Count(pair => pair.First.AsSpan(0, 8).SequenceEqual(pair.Second.AsSpan(0, 8)));
+
+        Assert.Equal(0, samePrefix);
+    }
 }

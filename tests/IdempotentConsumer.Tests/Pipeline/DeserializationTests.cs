@@ -1,4 +1,5 @@
 using IdempotentConsumer.Exceptions;
+using IdempotentConsumer.Keys;
 using IdempotentConsumer.Pipeline;
 using IdempotentConsumer.Tests.Support;
 using Xunit;
@@ -96,4 +97,64 @@ public sealed class DeserializationTests
         Assert.Equal(MessageProcessingStatus.Failed, result.Status);
         Assert.Same(failure, result.Error);
     }
+    [Theory]
+    [InlineData("""{"unexpected":true}""", "no member of the message at all")]
+    [InlineData("""{"orderId":"o-1","userId":"u-1"}""", "a constructor parameter missing")]
+    [InlineData("""{"orderId":null,"userId":"u-1","amount":1}""", "a non-nullable member null")]
+    public async Task Given_a_body_of_the_wrong_shape_for_a_positional_record_When_processed_Then_it_is_malformed_and_no_handler_or_store_runs(string body, string why)
+    {
+        foreach (var builder in new[] { new MessagePipelineBuilder<Order>(), new MessagePipelineBuilder<Order>().WithTypeInfo(TestJsonContext.Default.Order) })
+        {
+            var h = new ExecutorHarness();
+            var pipeline = builder.UseIdempotency(h.Executor).Build(async (m, _, ct) => await h.Ship(m, ct));
+
+            var result = await pipeline.ProcessAsync(PipelineHarness.Message(body, "m-1"), PipelineHarness.NoServices);
+
+            Assert.Equal(MessageProcessingStatus.Failed, result.Status);
+            Assert.IsType<MessageDeserializationException>(result.Error);
+            Assert.Equal(0, h.HandlerCalls);
+            Assert.Equal(0, h.InMemory.Count);
+            Assert.True(why.Length > 0);
+        }
+    }
+
+    [Fact]
+    public async Task Given_a_nullable_key_member_present_but_null_When_processed_Then_it_is_a_missing_key_not_a_shared_record()
+    {
+        var calls = 0;
+        var h = new ExecutorHarness(o => o.KeySource = IdempotencyKeySource.FromJmesPath("[userId, orderId]"));
+        var pipeline = new MessagePipelineBuilder<LooseOrder>().UseIdempotency(h.Executor).Build((_, _, _) =>
+        {
+            calls++;
+            return ValueTask.CompletedTask;
+        });
+
+        var first = await pipeline.ProcessAsync(PipelineHarness.Message("""{"orderId":null,"userId":null}""", "m-1"), PipelineHarness.NoServices);
+        var second = await pipeline.ProcessAsync(PipelineHarness.Message("""{"orderId":null,"userId":null}""", "m-2"), PipelineHarness.NoServices);
+
+        Assert.Equal(MessageProcessingStatus.Succeeded, first.Status);
+        Assert.Equal(MessageProcessingStatus.Succeeded, second.Status);
+        Assert.Equal(2, calls);
+        Assert.Equal(0, h.InMemory.Count);
+    }
+
+    [Fact]
+    public async Task Given_a_nullable_key_member_present_but_null_and_keys_required_When_processed_Then_it_fails_as_key_missing()
+    {
+        var h = new ExecutorHarness(o =>
+        {
+            o.KeySource = IdempotencyKeySource.From<LooseOrder>(m => new { m.UserId, m.OrderId });
+            o.ThrowOnMissingKey = true;
+        });
+        var pipeline = new MessagePipelineBuilder<LooseOrder>().UseIdempotency(h.Executor).Build((_, _, _) => ValueTask.CompletedTask);
+
+        var result = await pipeline.ProcessAsync(PipelineHarness.Message("""{"orderId":null}""", "m-1"), PipelineHarness.NoServices);
+
+        Assert.Equal(MessageProcessingStatus.Failed, result.Status);
+        Assert.IsType<IdempotencyKeyMissingException>(result.Error);
+        Assert.Equal(0, h.InMemory.Count);
+    }
+
+    /// <summary>A message whose members may be absent or null.</summary>
+    public sealed record LooseOrder(string? OrderId = null, string? UserId = null);
 }

@@ -27,6 +27,35 @@ public sealed class InMemoryStoreMaintenanceTests
     }
 
     [Fact]
+    public async Task Given_an_in_progress_record_with_a_lease_longer_than_its_expiry_When_the_sweep_runs_past_the_expiry_Then_the_record_stays()
+    {
+        var store = new InMemoryIdempotencyStore();
+        await store.TryBeginAsync(new BeginRequest("long", "owner", T0, T0 + TimeSpan.FromMinutes(1), T0 + TimeSpan.FromHours(12), null));
+        await store.ExtendLeaseAsync(new ExtendLeaseRequest("long", "owner", T0 + TimeSpan.FromHours(13), T0 + TimeSpan.FromHours(13)));
+
+        var removed = store.RemoveExpired(T0 + TimeSpan.FromHours(12) + TimeSpan.FromMinutes(30));
+
+        Assert.Equal(0, removed);
+        var record = await store.GetAsync("long");
+        Assert.Equal(IdempotencyRecordStatus.InProgress, record!.Status);
+        Assert.Equal(T0 + TimeSpan.FromHours(13), record.ExpiresAt);
+        Assert.Equal(1, store.RemoveExpired(T0 + TimeSpan.FromHours(13)));
+    }
+
+    [Fact]
+    public async Task Given_a_begin_whose_expiry_precedes_its_lease_When_stored_and_swept_Then_the_expiry_covers_the_lease_and_the_record_stays()
+    {
+        var store = new InMemoryIdempotencyStore();
+        await store.TryBeginAsync(new BeginRequest("guarded", "owner", T0, T0 + TimeSpan.FromMinutes(1), T0 + TimeSpan.FromMinutes(10), null));
+        // The store itself never writes an expiry before the lease; a cleanup must not rely on that alone.
+        var stored = await store.GetAsync("guarded");
+        Assert.Equal(T0 + TimeSpan.FromMinutes(10), stored!.ExpiresAt);
+
+        Assert.Equal(0, store.RemoveExpired(T0 + TimeSpan.FromMinutes(5)));
+        Assert.NotNull(await store.GetAsync("guarded"));
+    }
+
+    [Fact]
     public async Task Given_a_long_running_consumer_When_many_short_lived_keys_pass_through_Then_the_store_does_not_keep_every_expired_record()
     {
         var store = new InMemoryIdempotencyStore();

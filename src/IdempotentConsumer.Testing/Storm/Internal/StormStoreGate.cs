@@ -39,10 +39,10 @@ internal sealed class StormStoreGate(IIdempotencyStore inner, Func<bool> isOutag
         return inner.ReleaseAsync(key, ownerToken, cancellationToken);
     }
 
-    public ValueTask ExtendLeaseAsync(string key, string ownerToken, DateTimeOffset inProgressExpiresAt, CancellationToken cancellationToken = default)
+    public ValueTask ExtendLeaseAsync(ExtendLeaseRequest request, CancellationToken cancellationToken = default)
     {
         ThrowIfCrashed();
-        return inner.ExtendLeaseAsync(key, ownerToken, inProgressExpiresAt, cancellationToken);
+        return inner.ExtendLeaseAsync(request, cancellationToken);
     }
 
     public ValueTask<IdempotencyRecord?> GetAsync(string key, CancellationToken cancellationToken = default)
