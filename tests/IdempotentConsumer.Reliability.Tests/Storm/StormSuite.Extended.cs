@@ -17,7 +17,9 @@ public abstract partial class StormSuite
     {
         // Handlers of 1.2 s against a 600 ms RecordExpiry and a 300 ms lease kept alive every 100 ms; copies waiting on a
         // live holder come back within one lease of its completion, well inside the completed record's expiry.
+        // Enough consumers that no copy waits behind busy ones past the completed record's short expiry.
         var report = await StrictStorm(orders: 24)
+            .WithConsumers(64)
             .WithConcurrentDuplicates(0.5, copies: 3)
             .WithSlowHandlers(1.0, TimeSpan.FromMilliseconds(1200))
             .WithLease(TimeSpan.FromMilliseconds(300))

@@ -34,6 +34,8 @@ internal sealed class TransportStorm
     private int _overlaps;
     private int _slowRuns;
     private readonly ConcurrentDictionary<string, int> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _keysByOrder = new(StringComparer.Ordinal);
+    private int _cancelled;
 
     public TransportStorm(int orders, int seed, double crashRate, double storeFaultRate, IIdempotencyStore? store = null, double slowRate = 0, TimeSpan slowFor = default)
     {
@@ -127,6 +129,7 @@ internal sealed class TransportStorm
             Interlocked.Increment(ref _failOpen);
         }
 
+        _keysByOrder.TryAdd(order.OrderId, lease.Key);
         if (_running.AddOrUpdate(order.OrderId, 1, static (_, n) => n + 1) > 1)
         {
             Interlocked.Increment(ref _overlaps);
@@ -167,6 +170,12 @@ internal sealed class TransportStorm
             return; // counted as a crash
         }
 
+        if (error is OperationCanceledException)
+        {
+            Interlocked.Increment(ref _cancelled); // the consumer stopped the handler (its lease could not be kept)
+            return;
+        }
+
         var name = error?.GetType().Name ?? "(none)";
         _failuresByType.AddOrUpdate(name, 1, static (_, n) => n + 1);
         if (error is not IdempotencyException)
@@ -180,6 +189,12 @@ internal sealed class TransportStorm
     {
         if (errorType == nameof(SimulatedConsumerCrashException))
         {
+            return;
+        }
+
+        if (errorType is nameof(OperationCanceledException) or nameof(TaskCanceledException))
+        {
+            Interlocked.Increment(ref _cancelled);
             return;
         }
 
@@ -216,15 +231,25 @@ internal sealed class TransportStorm
         }
     }
 
-    /// <summary>Drains the dead-letter queue: counts its sends, and those whose order never shipped.</summary>
+    /// <summary>
+    /// Drains the dead-letter queue: counts its sends, and the orders among them whose key was never completed (an
+    /// order shipped by a holder that crashed before completing it is still unprocessed: nothing finished it).
+    /// </summary>
     public async Task CountDeadLettersAsync(IAmazonSQS sqs, string deadLetterQueueUrl)
     {
         var bodies = await FauxqsQueues.DrainAsync(sqs, deadLetterQueueUrl);
         DeadLettered = bodies.Count;
-        DeadLetteredUnprocessed = bodies.Values
-            .Select(body => JsonSerializer.Deserialize<Order>(body, JsonSerializerOptions.Web)!.OrderId)
-            .Distinct(StringComparer.Ordinal)
-            .Count(orderId => !Shipping.ShipmentsByOrder.ContainsKey(orderId));
+        var unprocessed = 0;
+        foreach (var orderId in bodies.Values.Select(body => JsonSerializer.Deserialize<Order>(body, JsonSerializerOptions.Web)!.OrderId).Distinct(StringComparer.Ordinal))
+        {
+            var record = _keysByOrder.TryGetValue(orderId, out var key) ? await Faults.Inner.GetAsync(key) : null;
+            if (record?.Status != IdempotentConsumer.Records.IdempotencyRecordStatus.Completed)
+            {
+                unprocessed++;
+            }
+        }
+
+        DeadLetteredUnprocessed = unprocessed;
     }
 
     /// <summary>No order shipped twice, none lost, no two live runs of one order at once, nothing unprocessed dead-lettered, every failure typed.</summary>
@@ -235,7 +260,7 @@ internal sealed class TransportStorm
         Assert.True(Orders.All(o => Shipping.ShipmentsByOrder.TryGetValue(o.OrderId, out var n) && n == 1), $"Some order did not ship exactly once.{Environment.NewLine}{this}");
         Assert.True(UntypedFailures == 0, $"Untyped failures: {string.Join("; ", _untyped.Take(5))}{Environment.NewLine}{this}");
         Assert.Equal(HandlerInvocations, Shipping.Calls);
-        Assert.True(HandlerInvocations >= Orders.Count + Crashes, ToString());
+        Assert.True(HandlerInvocations >= Orders.Count + Crashes, $"A crashed holder's order was never run again to complete its key.{Environment.NewLine}{this}");
     }
 
     public override string ToString()
@@ -245,7 +270,7 @@ internal sealed class TransportStorm
         text.Append(CultureInfo.InvariantCulture, $"store faults {Faults.InjectedFaultCount} (outage {Faults.CountInjected(StoreFaultKind.Outage)}); failures: ");
         text.Append(FailuresByType.Count == 0 ? "none" : string.Join(", ", FailuresByType.OrderByDescending(f => f.Value).Select(f => $"{f.Key} {f.Value}")));
         text.Append(CultureInfo.InvariantCulture, $"; shipped {Shipping.ShipmentsByOrder.Count}, twice {DoubleEffects}, lost {Lost}; fail-open runs {FailOpenRuns}");
-        text.Append(CultureInfo.InvariantCulture, $"; slow runs {SlowRuns}, overlapping runs {OverlappingRuns}; dead-lettered {DeadLettered} (unprocessed {DeadLetteredUnprocessed})");
+        text.Append(CultureInfo.InvariantCulture, $"; slow runs {SlowRuns}, handlers cancelled {Volatile.Read(ref _cancelled)}, overlapping runs {OverlappingRuns}; dead-lettered {DeadLettered} (unprocessed {DeadLetteredUnprocessed})");
         return text.ToString();
     }
 
