@@ -30,13 +30,13 @@ internal static class ExtendedScenarios
         yield return ("handlers outlive RecordExpiry", store => Strict(store, longHandlers, seed)
             .WithConsumers(Math.Max(64, longHandlers * 3))
             .WithConcurrentDuplicates(0.5, copies: 3)
-            .WithSlowHandlers(1.0, TimeSpan.FromMilliseconds(1200))
+            .WithSlowHandlers(1.0, TimeSpan.FromSeconds(3))
             .WithLease(TimeSpan.FromMilliseconds(300))
             .WithLeaseHeartbeat(TimeSpan.FromMilliseconds(100))
             .ConfigureIdempotency(o =>
             {
                 o.KeyPrefix = Prefix("outlive");
-                o.RecordExpiry = TimeSpan.FromMilliseconds(600);
+                o.RecordExpiry = TimeSpan.FromSeconds(2); // the durable stores keep expiry in whole seconds
             })
             .RunAsync());
         yield return ("lease-extension faults", store => KeyHonouring(store, longHandlers, seed)
@@ -79,11 +79,13 @@ internal static class ExtendedScenarios
 
     /// <summary>Counts every handler run as an effect: with no crash and no lapsed lease, a second run is a double.</summary>
     private static IdempotencyStormBuilder<Order> Strict(IIdempotencyStore store, int orders, int seed) =>
-        Base(store, orders, seed).WithSideEffect((_, effect, _) =>
-        {
-            effect.Record();
-            return ValueTask.CompletedTask;
-        });
+        Base(store, orders, seed)
+            .WithLeaseHeartbeat(TimeSpan.FromMilliseconds(150))
+            .WithSideEffect((_, effect, _) =>
+            {
+                effect.Record();
+                return ValueTask.CompletedTask;
+            });
 
     private static IdempotencyStormBuilder<Order> KeyHonouring(IIdempotencyStore store, int orders, int seed)
     {

@@ -15,19 +15,20 @@ public abstract partial class StormSuite
     [Fact]
     public async Task Given_handlers_that_outlive_RecordExpiry_while_a_heartbeat_extends_their_lease_Then_no_duplicate_takes_the_key_and_each_order_runs_once()
     {
-        // Handlers of 1.2 s against a 600 ms RecordExpiry and a 300 ms lease kept alive every 100 ms; copies waiting on a
-        // live holder come back within one lease of its completion, well inside the completed record's expiry.
+        // Handlers of 3 s against a 2 s RecordExpiry (the durable stores keep expiry in whole seconds) and a 300 ms lease
+        // kept alive every 100 ms; copies waiting on a live holder come back within one lease of its completion, well
+        // inside the completed record's expiry.
         // Enough consumers that no copy waits behind busy ones past the completed record's short expiry.
         var report = await StrictStorm(orders: 24)
             .WithConsumers(64)
             .WithConcurrentDuplicates(0.5, copies: 3)
-            .WithSlowHandlers(1.0, TimeSpan.FromMilliseconds(1200))
+            .WithSlowHandlers(1.0, TimeSpan.FromSeconds(3))
             .WithLease(TimeSpan.FromMilliseconds(300))
             .WithLeaseHeartbeat(TimeSpan.FromMilliseconds(100))
             .ConfigureIdempotency(o =>
             {
                 o.KeyPrefix = $"outlive-{Guid.NewGuid():N}";
-                o.RecordExpiry = TimeSpan.FromMilliseconds(600);
+                o.RecordExpiry = TimeSpan.FromSeconds(2);
             })
             .RunAsync();
         output.WriteLine(report.ToString());
@@ -174,7 +175,10 @@ public abstract partial class StormSuite
         Assert.DoesNotContain(nameof(IdempotencyKeyMissingException), report.FailuresByType.Keys);
     }
 
-    /// <summary>A storm whose side effect counts every handler run: any second execution of an order is a double effect.</summary>
+    /// <summary>
+    /// A storm whose side effect counts every handler run: any second execution of an order is a double effect. Its
+    /// consumers keep their leases alive with a heartbeat, so a slow store write cannot let a lease lapse under a handler.
+    /// </summary>
     private IdempotencyStormBuilder<Order> StrictStorm(int orders) =>
         IdempotencyStorm.For<Order>(o => o.OrderId)
             .WithStore(Store)
@@ -186,6 +190,7 @@ public abstract partial class StormSuite
             })
             .WithConsumers(8)
             .WithLease(Lease)
+            .WithLeaseHeartbeat(Lease / 3)
             .WithSeed(StormSeed.Next())
             .ConfigureIdempotency(o => o.KeyPrefix = $"storm-{Guid.NewGuid():N}")
             .WithTimeout(TimeSpan.FromSeconds(60));

@@ -259,7 +259,7 @@ internal sealed class TransportStorm
         Assert.True(OverlappingRuns == 0, $"Two handlers ran one order at once {OverlappingRuns} times.{Environment.NewLine}{this}");
         Assert.True(Orders.All(o => Shipping.ShipmentsByOrder.TryGetValue(o.OrderId, out var n) && n == 1), $"Some order did not ship exactly once.{Environment.NewLine}{this}");
         Assert.True(UntypedFailures == 0, $"Untyped failures: {string.Join("; ", _untyped.Take(5))}{Environment.NewLine}{this}");
-        Assert.Equal(HandlerInvocations, Shipping.Calls);
+        Assert.True(Shipping.Calls <= HandlerInvocations, ToString()); // a handler the consumer cancelled never called the API
         Assert.True(HandlerInvocations >= Orders.Count + Crashes, $"A crashed holder's order was never run again to complete its key.{Environment.NewLine}{this}");
     }
 
