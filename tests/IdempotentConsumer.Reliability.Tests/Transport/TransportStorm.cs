@@ -24,6 +24,8 @@ internal sealed class TransportStorm
     private readonly Lock _sync = new();
     private readonly double _crashRate;
     private readonly double _slowRate;
+    private readonly bool _crashOncePerOrder;
+    private readonly ConcurrentDictionary<string, byte> _crashedOrders = new(StringComparer.Ordinal);
     private readonly TimeSpan _slowFor;
     private readonly ConcurrentDictionary<string, int> _failuresByType = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _untyped = new();
@@ -37,8 +39,9 @@ internal sealed class TransportStorm
     private readonly ConcurrentDictionary<string, string> _keysByOrder = new(StringComparer.Ordinal);
     private int _cancelled;
 
-    public TransportStorm(int orders, int seed, double crashRate, double storeFaultRate, IIdempotencyStore? store = null, double slowRate = 0, TimeSpan slowFor = default)
+    public TransportStorm(int orders, int seed, double crashRate, double storeFaultRate, IIdempotencyStore? store = null, double slowRate = 0, TimeSpan slowFor = default, bool crashOncePerOrder = false)
     {
+        _crashOncePerOrder = crashOncePerOrder;
         _slowRate = slowRate;
         _slowFor = slowFor;
         Seed = seed;
@@ -154,7 +157,9 @@ internal sealed class TransportStorm
     private async ValueTask ShipOrCrashAsync(Order order, MessageContext<Order> context, IdempotentConsumer.Execution.IdempotencyLease lease, CancellationToken cancellationToken)
     {
         await Shipping.ShipAsync(order.OrderId, context.IdempotencyKey!, cancellationToken);
-        if (Roll(_crashRate))
+        // With a small receive budget, one crash per order: a second crash of the holder that took over would spend the
+        // budget legitimately (crash, wait, crash) and say nothing about the consumer.
+        if (Roll(_crashRate) && (!_crashOncePerOrder || _crashedOrders.TryAdd(order.OrderId, 0)))
         {
             Interlocked.Increment(ref _crashes);
             Probe.Kill(lease.OwnerToken);

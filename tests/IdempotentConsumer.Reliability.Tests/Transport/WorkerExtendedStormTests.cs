@@ -25,7 +25,7 @@ public sealed class WorkerExtendedStormTests(FauxqsFixture fauxqs, ITestOutputHe
     [Fact]
     public async Task Given_maxReceiveCount_3_with_a_dead_letter_queue_and_holders_crashing_mid_handler_When_two_workers_drain_the_queue_Then_each_order_ships_once_and_nothing_unprocessed_is_dead_lettered()
     {
-        var storm = new TransportStorm(orders: 60, seed: StormSeed.Next(), crashRate: 0.10, storeFaultRate: 0);
+        var storm = new TransportStorm(orders: 60, seed: StormSeed.Next(), crashRate: 0.10, storeFaultRate: 0, crashOncePerOrder: true);
         using var admin = fauxqs.CreateSqsClient();
         var deadLetters = await FauxqsQueues.CreateAsync(admin, "worker-dlq", visibilitySeconds: 2);
         var queue = await FauxqsQueues.CreateAsync(admin, "worker-budget", visibilitySeconds: 2, await FauxqsQueues.ArnAsync(admin, deadLetters), maxReceiveCount: 3);
