@@ -22,6 +22,7 @@ Console.WriteLine($"{Environment.ProcessorCount} logical CPUs, .NET {Environment
 Console.WriteLine();
 
 var runs = new List<StormFigures>();
+var extended = new List<ExtendedFigures>();
 foreach (var name in arguments.Stores)
 {
     var store = await StormStores.CreateAsync(name);
@@ -52,6 +53,11 @@ foreach (var name in arguments.Stores)
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  shipping API: {shipping.Calls} calls, {shipping.ShipmentsByOrder.Count} orders shipped, {figures.DoubleShipments} shipped twice, {figures.Unshipped} never; {figures.ReExecuted} orders re-executed (a side effect ignoring the key would have doubled them)"));
         Console.WriteLine(figures.Passed ? "  PASS: every order shipped exactly once" : "  FAIL");
         Console.WriteLine();
+        if (arguments.ExtendedOrders > 0)
+        {
+            extended.AddRange(await ExtendedScenarios.RunAsync(store, arguments.ExtendedOrders, seed));
+            Console.WriteLine();
+        }
     }
     finally
     {
@@ -60,4 +66,11 @@ foreach (var name in arguments.Stores)
 }
 
 StormFigures.PrintTable(runs, Console.Out);
-return runs.All(r => r.Passed) ? 0 : 1;
+if (extended.Count > 0)
+{
+    Console.WriteLine();
+    Console.WriteLine("The extended storm:");
+    ExtendedFigures.PrintTable(extended, Console.Out);
+}
+
+return runs.All(r => r.Passed) && extended.All(r => r.Passed) ? 0 : 1;

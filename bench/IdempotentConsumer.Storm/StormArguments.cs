@@ -13,6 +13,9 @@ internal sealed record StormArguments
 
     public int? Seed { get; init; }
 
+    /// <summary>Orders per extended scenario (0 skips the extended storm).</summary>
+    public int ExtendedOrders { get; init; } = 1_000;
+
     public IReadOnlyList<string> Stores { get; init; } = ["in-memory", "sqlite", "dynamodb-local"];
 
     public static string Usage =>
@@ -24,6 +27,9 @@ internal sealed record StormArguments
           --orders N         orders per store (default 10000)
           --consumers N      concurrent consumers (default 8)
           --lease-ms N       in-progress lease and visibility timeout in ms (default 1000)
+          --extended-orders N  orders per extended-storm scenario (default 1000; 0 skips them): handlers
+                             outliving RecordExpiry, lease-extension faults, lost begin replies,
+                             unstorable responses, all-null composite keys, maxReceiveCount 3 with crashes
           --seed N           seed of the storm's random choices (default: random, printed)
           --stores a,b       any of in-memory, sqlite, dynamodb-local (default: all three)
         """;
@@ -39,6 +45,7 @@ internal sealed record StormArguments
                 "--orders" => parsed with { Orders = PositiveInt(Value(), "--orders") },
                 "--consumers" => parsed with { Consumers = PositiveInt(Value(), "--consumers") },
                 "--lease-ms" => parsed with { Lease = TimeSpan.FromMilliseconds(PositiveInt(Value(), "--lease-ms")) },
+                "--extended-orders" => parsed with { ExtendedOrders = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture) },
                 "--seed" => parsed with { Seed = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--stores" => parsed with { Stores = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'."),

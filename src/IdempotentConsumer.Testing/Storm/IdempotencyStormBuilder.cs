@@ -122,6 +122,16 @@ public sealed class IdempotencyStormBuilder<TMessage>
     }
 
     /// <summary>
+    /// Injected crashes strike only a send's first delivery: a crashed consumer's message then comes back once and is
+    /// taken over, so a small receive budget (<see cref="WithMaxReceiveCount"/> of 3) is not spent by repeated crashes.
+    /// </summary>
+    public IdempotencyStormBuilder<TMessage> WithCrashesOnFirstDeliveryOnly()
+    {
+        _settings.CrashOnFirstDeliveryOnly = true;
+        return this;
+    }
+
+    /// <summary>
     /// With this probability a first delivery's handler stalls past its lease until another delivery has taken
     /// the key over and completed it, then does its side effect; its late completion must be rejected.
     /// </summary>
@@ -145,6 +155,59 @@ public sealed class IdempotencyStormBuilder<TMessage>
     public IdempotencyStormBuilder<TMessage> WithStoreFaults(Action<FaultInjectingIdempotencyStore> configure)
     {
         _settings.ConfigureFaults = configure ?? throw new ArgumentNullException(nameof(configure));
+        return this;
+    }
+
+    /// <summary>
+    /// Every begin's write lands but, with this probability, its reply is lost and the caller sees a timeout (as when
+    /// an SDK retries a conditional write that had landed). The executor must recognise its own record.
+    /// </summary>
+    public IdempotencyStormBuilder<TMessage> WithLostBeginReplies(double rate)
+    {
+        _settings.LostBeginReplyRate = Rate(rate);
+        return this;
+    }
+
+    /// <summary>Every lease extension fails with this probability (before or after its write lands). Pair with <see cref="WithLeaseHeartbeat"/>.</summary>
+    public IdempotencyStormBuilder<TMessage> WithLeaseExtensionFaults(double rate)
+    {
+        _settings.LeaseExtensionFaultRate = Rate(rate);
+        return this;
+    }
+
+    /// <summary>
+    /// With this probability a delivery's handler takes <paramref name="duration"/> before its side effect (honouring
+    /// cancellation). Longer than <see cref="IdempotencyOptions.RecordExpiry"/> or the lease, it proves that a live
+    /// record neither expires nor is taken over while its handler runs (pair with <see cref="WithLeaseHeartbeat"/>).
+    /// </summary>
+    public IdempotencyStormBuilder<TMessage> WithSlowHandlers(double rate, TimeSpan duration)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        _settings.SlowHandlerRate = Rate(rate);
+        _settings.SlowHandlerDuration = duration;
+        return this;
+    }
+
+    /// <summary>
+    /// While a handler runs, every <paramref name="interval"/> the consumer extends its lease by the lease duration and
+    /// then its visibility timeout, as the hosted worker does. When the lease cannot be extended before it lapses, the
+    /// handler is cancelled and the visibility is left to lapse. Default: no heartbeat.
+    /// </summary>
+    public IdempotencyStormBuilder<TMessage> WithLeaseHeartbeat(TimeSpan interval)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
+        _settings.HeartbeatInterval = interval;
+        return this;
+    }
+
+    /// <summary>
+    /// The handler returns <paramref name="response"/> for its message, which the executor stores and replays to
+    /// duplicates. The storm checks every replayed response against the message's own and counts any other as a
+    /// cross-user replay. A response that cannot be stored (too large, or the serializer fails on it) is allowed.
+    /// </summary>
+    public IdempotencyStormBuilder<TMessage> WithResponses(Func<TMessage, object?> response)
+    {
+        _settings.ResponseFactory = response ?? throw new ArgumentNullException(nameof(response));
         return this;
     }
 

@@ -17,6 +17,15 @@ public sealed record StormMessageReport(
     int Effects,
     bool Finished)
 {
+    /// <summary>Sends of this message the queue moved to its dead-letter side after too many receives.</summary>
+    public int DeadLetteredSends { get; init; }
+
+    /// <summary>Deliveries of this message answered with a replayed response that another message's handler produced.</summary>
+    public int CrossUserReplays { get; init; }
+
+    /// <summary>A send was dead-lettered and no delivery of the message ever finished: work the DLQ holds that nobody did.</summary>
+    public bool IsDeadLetteredUnprocessed => DeadLetteredSends > 0 && !Finished;
+
     /// <summary>The side effect happened more than once.</summary>
     public bool IsDoubleEffect => Effects > 1;
 

@@ -81,6 +81,36 @@ public sealed class StormReport
     /// <summary>Sends moved to the dead-letter side after too many receives.</summary>
     public required int DeadLettered { get; init; }
 
+    /// <summary>
+    /// Messages with a dead-lettered send that no delivery ever finished: work left on the dead-letter queue that
+    /// nobody did. A dead-lettered duplicate of a message another send finished is not counted here.
+    /// </summary>
+    public int DeadLetteredUnprocessed => PerMessage.Count(m => m.IsDeadLetteredUnprocessed);
+
+    /// <summary>
+    /// Replays that handed a message a response produced by another message's handler (another user's order),
+    /// when responses are configured with <see cref="IdempotencyStormBuilder{TMessage}.WithResponses"/>.
+    /// </summary>
+    public int CrossUserReplays => PerMessage.Sum(m => m.CrossUserReplays);
+
+    /// <summary>Handlers that ran for the slow-handler duration (see <see cref="IdempotencyStormBuilder{TMessage}.WithSlowHandlers"/>).</summary>
+    public int SlowHandlers { get; init; }
+
+    /// <summary>Successful lease extensions by the storm's heartbeat.</summary>
+    public int LeaseExtensions { get; init; }
+
+    /// <summary>Deliveries whose heartbeat could not keep the lease: the handler was cancelled and the message left to come back.</summary>
+    public int LeasesLost { get; init; }
+
+    /// <summary>Lease extensions failed by the fault injector.</summary>
+    public int LeaseExtensionFaults { get; init; }
+
+    /// <summary>Begins whose write landed but whose reply the fault injector replaced with an error.</summary>
+    public int LostBeginReplies { get; init; }
+
+    /// <summary>First executions whose key was completed without its response (the response could not be stored).</summary>
+    public int ResponsesNotStored { get; init; }
+
     /// <summary>Per logical message.</summary>
     public required IReadOnlyList<StormMessageReport> PerMessage { get; init; }
 
@@ -104,10 +134,13 @@ public sealed class StormReport
         PerMessage.GroupBy(m => m.IdempotencyKey ?? "#" + m.Index.ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Sum(m => m.Effects), StringComparer.Ordinal);
 
-    /// <summary>Throws <see cref="StormAssertionException"/> unless every message's side effect happened exactly once and the queue drained.</summary>
+    /// <summary>
+    /// Throws <see cref="StormAssertionException"/> unless every message's side effect happened exactly once, the queue
+    /// drained, no unprocessed message was dead-lettered and no replay handed a message another message's response.
+    /// </summary>
     public void AssertEffectivelyOnce()
     {
-        if (DoubleEffects == 0 && Lost == 0 && !TimedOut)
+        if (DoubleEffects == 0 && Lost == 0 && DeadLetteredUnprocessed == 0 && CrossUserReplays == 0 && !TimedOut)
         {
             return;
         }
@@ -125,6 +158,8 @@ public sealed class StormReport
 
         AppendOffenders(text, "double effects", PerMessage.Where(m => m.IsDoubleEffect));
         AppendOffenders(text, "lost", PerMessage.Where(m => m.IsLost));
+        AppendOffenders(text, "dead-lettered unprocessed", PerMessage.Where(m => m.IsDeadLetteredUnprocessed));
+        AppendOffenders(text, "with cross-user replays", PerMessage.Where(m => m.CrossUserReplays > 0));
         text.Append(ToString());
         throw new StormAssertionException(text.ToString(), this);
     }
@@ -165,7 +200,12 @@ public sealed class StormReport
             text.AppendLine(CultureInfo.InvariantCulture, $"  outage {outage.Duration.TotalMilliseconds:F0} ms: handler invocations {outage.HandlerInvocations}, successes {outage.Successes}, failed deliveries {outage.FailedDeliveries}, on the queue at its end {outage.OutstandingAtEnd}");
         }
 
-        text.Append(CultureInfo.InvariantCulture, $"  side effects {Effects}: double effects {DoubleEffects}, lost {Lost}, dead-lettered {DeadLettered}");
+        if (SlowHandlers + LeaseExtensions + LeasesLost + LeaseExtensionFaults + LostBeginReplies + ResponsesNotStored > 0)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  slow handlers {SlowHandlers}, lease extensions {LeaseExtensions} (faults {LeaseExtensionFaults}, leases given up {LeasesLost}), lost begin replies {LostBeginReplies}, responses not stored {ResponsesNotStored}");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"  side effects {Effects}: double effects {DoubleEffects}, lost {Lost}, dead-lettered {DeadLettered} (unprocessed {DeadLetteredUnprocessed}), cross-user replays {CrossUserReplays}");
         return text.ToString();
     }
 
@@ -180,7 +220,7 @@ public sealed class StormReport
         text.AppendLine(CultureInfo.InvariantCulture, $"  {list.Count} {label}, first ones:");
         foreach (var m in list.Take(10))
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"    #{m.Index} key {m.IdempotencyKey ?? "(none derived)"}: effects {m.Effects}, handler invocations {m.HandlerInvocations}, deliveries {m.Deliveries}, sends {m.Sends}, finished {m.Finished}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"    #{m.Index} key {m.IdempotencyKey ?? "(none derived)"}: effects {m.Effects}, handler invocations {m.HandlerInvocations}, deliveries {m.Deliveries}, sends {m.Sends}, finished {m.Finished}, dead-lettered sends {m.DeadLetteredSends}, cross-user replays {m.CrossUserReplays}");
         }
     }
 }

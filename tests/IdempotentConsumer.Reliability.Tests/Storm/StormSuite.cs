@@ -16,7 +16,7 @@ namespace IdempotentConsumer.Reliability.Tests.Storm;
 /// outage. The shipping API deduplicates on the idempotency key (the documented assumption), and the
 /// suite counts raw handler invocations apart from shipments.
 /// </summary>
-public abstract class StormSuite(ITestOutputHelper output) : IAsyncLifetime
+public abstract partial class StormSuite(ITestOutputHelper output) : IAsyncLifetime
 {
     private IIdempotencyStore? _store;
 

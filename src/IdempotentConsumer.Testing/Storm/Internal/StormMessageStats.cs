@@ -8,6 +8,8 @@ internal sealed class StormMessageStats(int index)
     public int HandlerInvocations;
     public int Effects;
     public int Successes;
+    public int DeadLetteredSends;
+    public int CrossUserReplays;
     private string? _idempotencyKey;
 
     public int Index { get; } = index;
@@ -29,5 +31,9 @@ internal sealed class StormMessageStats(int index)
         Volatile.Read(ref Deliveries),
         Volatile.Read(ref HandlerInvocations),
         Volatile.Read(ref Effects),
-        Volatile.Read(ref Successes) > 0);
+        Volatile.Read(ref Successes) > 0)
+    {
+        DeadLetteredSends = Volatile.Read(ref DeadLetteredSends),
+        CrossUserReplays = Volatile.Read(ref CrossUserReplays),
+    };
 }

@@ -17,16 +17,18 @@ internal sealed class StormQueue
     private readonly TimeSpan _visibilityTimeout;
     private readonly int _maxReceiveCount;
     private readonly TimeProvider _timeProvider;
+    private readonly Action<StormEnvelope> _onDeadLetter;
     private int _outstanding;
     private int _deadLettered;
     private int _visibilityExpiries;
     private int _deletes;
 
-    public StormQueue(TimeSpan visibilityTimeout, int maxReceiveCount, TimeProvider timeProvider)
+    public StormQueue(TimeSpan visibilityTimeout, int maxReceiveCount, TimeProvider timeProvider, Action<StormEnvelope> onDeadLetter)
     {
         _visibilityTimeout = visibilityTimeout;
         _maxReceiveCount = maxReceiveCount;
         _timeProvider = timeProvider;
+        _onDeadLetter = onDeadLetter;
     }
 
     /// <summary>Messages neither deleted nor dead-lettered (visible, in flight or waiting out a delay).</summary>
@@ -53,6 +55,7 @@ internal sealed class StormQueue
         {
             var message = await _visible.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             StormDelivery? delivery = null;
+            var deadLettered = false;
             lock (message.Sync)
             {
                 if (message.Done)
@@ -64,19 +67,27 @@ internal sealed class StormQueue
                 if (message.ReceiveCount > _maxReceiveCount)
                 {
                     message.Done = true;
-                    Interlocked.Increment(ref _deadLettered);
-                    Interlocked.Decrement(ref _outstanding);
+                    deadLettered = true;
                 }
                 else
                 {
                     message.Receipt++;
+                    message.VisibilityGeneration = 0;
                     delivery = new StormDelivery(message, message.Receipt, message.ReceiveCount);
                 }
             }
 
+            if (deadLettered)
+            {
+                // Counted before the outstanding count drops, so the run never ends between the two.
+                _onDeadLetter(message.Envelope);
+                Interlocked.Increment(ref _deadLettered);
+                Interlocked.Decrement(ref _outstanding);
+            }
+
             if (delivery is not null)
             {
-                Schedule(new Timer(message, delivery.Receipt, TimerKind.VisibilityExpiry), _visibilityTimeout);
+                Schedule(new Timer(message, delivery.Receipt, TimerKind.VisibilityExpiry, 0), _visibilityTimeout);
                 return delivery;
             }
         }
@@ -101,6 +112,28 @@ internal sealed class StormQueue
         return true;
     }
 
+    /// <summary>
+    /// Keeps the message hidden for <paramref name="timeout"/> from now (a heartbeat's SQS <c>ChangeMessageVisibility</c>),
+    /// if <paramref name="delivery"/> is still its newest receive; false when the receipt is stale.
+    /// </summary>
+    public bool ExtendVisibility(StormDelivery delivery, TimeSpan timeout)
+    {
+        var message = delivery.Message;
+        long generation;
+        lock (message.Sync)
+        {
+            if (message.Done || message.Receipt != delivery.Receipt)
+            {
+                return false;
+            }
+
+            generation = ++message.VisibilityGeneration;
+        }
+
+        Schedule(new Timer(message, delivery.Receipt, TimerKind.VisibilityExpiry, generation), timeout);
+        return true;
+    }
+
     /// <summary>Makes the message visible again after <paramref name="delay"/> (SQS <c>ChangeMessageVisibility</c>), if the receipt is still current.</summary>
     public void Release(StormDelivery delivery, TimeSpan delay)
     {
@@ -122,7 +155,7 @@ internal sealed class StormQueue
             return;
         }
 
-        Schedule(new Timer(message, receipt, TimerKind.DelayedRelease), delay);
+        Schedule(new Timer(message, receipt, TimerKind.DelayedRelease, 0), delay);
     }
 
     /// <summary>Moves due messages back to the visible list until cancelled.</summary>
@@ -166,6 +199,11 @@ internal sealed class StormQueue
                     continue;
                 }
 
+                if (timer.Kind == TimerKind.VisibilityExpiry && timer.Generation != message.VisibilityGeneration)
+                {
+                    continue; // a heartbeat moved the visibility timeout since this timer was set
+                }
+
                 if (timer.Kind == TimerKind.VisibilityExpiry)
                 {
                     // The receive that hid it is now stale: its delete or release must not touch the next one.
@@ -193,7 +231,7 @@ internal sealed class StormQueue
         DelayedRelease,
     }
 
-    private sealed record Timer(QueuedMessage Message, long Receipt, TimerKind Kind);
+    private sealed record Timer(QueuedMessage Message, long Receipt, TimerKind Kind, long Generation);
 
     /// <summary>A message on the queue and its receive state; guarded by <see cref="Sync"/>.</summary>
     internal sealed class QueuedMessage(StormEnvelope envelope)
@@ -207,5 +245,8 @@ internal sealed class StormQueue
         public long Receipt { get; set; }
 
         public bool Done { get; set; }
+
+        /// <summary>Bumped by each visibility extension, so only the newest visibility timer of a receive fires.</summary>
+        public long VisibilityGeneration { get; set; }
     }
 }

@@ -23,6 +23,7 @@ internal sealed class StormRun<TMessage>
     private readonly Random _random;
     private readonly Lock _randomLock = new();
     private readonly StormMessageStats[] _stats;
+    private readonly TMessage[] _messages;
     private readonly IIdempotencyStore _observedStore;
     private readonly FaultInjectingIdempotencyStore? _faults;
     private readonly MessagePipeline<TMessage> _pipeline;
@@ -51,6 +52,10 @@ internal sealed class StormRun<TMessage>
     private int _invocationsAfterOutageBegin;
     private int _successesAfterOutageBegin;
     private int _failuresAfterOutageBegin;
+    private int _slowHandlers;
+    private int _leaseExtensions;
+    private int _leasesLost;
+    private int _responsesNotStored;
 
     public StormRun(StormSettings<TMessage> settings)
     {
@@ -58,6 +63,7 @@ internal sealed class StormRun<TMessage>
         _seed = settings.Seed ?? Random.Shared.Next();
         _random = new Random(_seed);
         _stats = new StormMessageStats[settings.MessageCount];
+        _messages = new TMessage[settings.MessageCount];
         _visibilityTimeout = settings.VisibilityTimeout ?? settings.Lease;
 
         var store = settings.Store ?? new InMemoryIdempotencyStore();
@@ -76,6 +82,17 @@ internal sealed class StormRun<TMessage>
             _faults!.Inject(StoreOperations.All, StoreFaultKind.Throttling, share, FaultTiming.Either);
             _faults.AddRule(new StoreFaultRule { Kind = StoreFaultKind.Timeout, Probability = share, Timing = FaultTiming.Either, Delay = TimeSpan.FromMilliseconds(10) });
             _faults.Inject(StoreOperations.All, StoreFaultKind.Error, share, FaultTiming.Either);
+        }
+
+        if (settings.LostBeginReplyRate > 0)
+        {
+            // The begin's write lands and only its reply is lost, as when an SDK retries a conditional write.
+            _faults!.AddRule(new StoreFaultRule { Operations = StoreOperations.Begin, Kind = StoreFaultKind.Timeout, Timing = FaultTiming.AfterWrite, Probability = settings.LostBeginReplyRate });
+        }
+
+        if (settings.LeaseExtensionFaultRate > 0)
+        {
+            _faults!.Inject(StoreOperations.ExtendLease, StoreFaultKind.Error, settings.LeaseExtensionFaultRate, FaultTiming.Either);
         }
 
         settings.ConfigureFaults?.Invoke(_faults!);
@@ -97,7 +114,7 @@ internal sealed class StormRun<TMessage>
             .UseIdempotency(executor);
         settings.ConfigurePipeline?.Invoke(builder);
         _pipeline = builder.Build(TerminalAsync);
-        _queue = new StormQueue(_visibilityTimeout, settings.MaxReceiveCount, _time);
+        _queue = new StormQueue(_visibilityTimeout, settings.MaxReceiveCount, _time, envelope => Interlocked.Increment(ref _stats[envelope.LogicalIndex].DeadLetteredSends));
     }
 
     public async Task<StormReport> RunAsync(CancellationToken cancellationToken)
@@ -151,7 +168,8 @@ internal sealed class StormRun<TMessage>
         for (var i = 0; i < _settings.MessageCount; i++)
         {
             var stats = _stats[i] = new StormMessageStats(i);
-            var body = JsonSerializer.Serialize(_settings.MessageFactory!(i), typeInfo);
+            var message = _messages[i] = _settings.MessageFactory!(i);
+            var body = JsonSerializer.Serialize(message, typeInfo);
             ordered.Add((i, NewEnvelope(body, i, stats)));
 
             if (Roll(_settings.DuplicateSendRate))
@@ -213,12 +231,14 @@ internal sealed class StormRun<TMessage>
     {
         lock (_randomLock)
         {
+            var mayCrash = !_settings.CrashOnFirstDeliveryOnly || delivery.ReceiveCount == 1;
             return new StormAttempt(delivery)
             {
-                CrashBeforeSideEffect = RollLocked(_settings.CrashBeforeSideEffectRate),
-                CrashAfterSideEffect = RollLocked(_settings.CrashAfterSideEffectRate),
-                CrashBeforeCompletion = RollLocked(_settings.CrashBeforeCompletionRate),
+                CrashBeforeSideEffect = RollLocked(_settings.CrashBeforeSideEffectRate) && mayCrash,
+                CrashAfterSideEffect = RollLocked(_settings.CrashAfterSideEffectRate) && mayCrash,
+                CrashBeforeCompletion = RollLocked(_settings.CrashBeforeCompletionRate) && mayCrash,
                 OutliveLease = RollLocked(_settings.LeaseExpiryRate) && delivery.ReceiveCount == 1,
+                Slow = RollLocked(_settings.SlowHandlerRate),
             };
         }
     }
@@ -254,13 +274,36 @@ internal sealed class StormRun<TMessage>
             Body = delivery.Envelope.Body,
             ReceiveCount = delivery.ReceiveCount,
         };
-        var result = await _pipeline.ProcessAsync(incoming, EmptyServiceProvider.Instance, _settings.Lease, cancellationToken).ConfigureAwait(false);
+        using var handlerCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attempt.HandlerCancellation = handlerCancellation;
+        using var stopHeartbeat = new CancellationTokenSource();
+        var heartbeat = _settings.HeartbeatInterval is { } interval && !attempt.OutliveLease
+            ? HeartbeatAsync(attempt, interval, stopHeartbeat.Token)
+            : Task.CompletedTask;
+        MessageProcessingResult result;
+        try
+        {
+            result = await _pipeline.ProcessAsync(incoming, EmptyServiceProvider.Instance, _settings.Lease, handlerCancellation.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            await stopHeartbeat.CancelAsync().ConfigureAwait(false);
+            await heartbeat.ConfigureAwait(false);
+        }
+
         stats.SeeKey(result.IdempotencyKey);
 
         if (attempt.Crashed)
         {
             CountCrash(attempt.CrashedAt);
             return; // a dead process neither deletes nor releases: the visibility timeout brings the message back
+        }
+
+        if (attempt.LeaseLost && !result.IsSuccess)
+        {
+            // The consumer gave the message up with its lease: no delete, no release, no more visibility extensions.
+            Interlocked.Increment(ref _leasesLost);
+            return;
         }
 
         if (attempt.BeganDuringOutage)
@@ -271,9 +314,18 @@ internal sealed class StormRun<TMessage>
         if (result.IsSuccess)
         {
             Interlocked.Increment(ref stats.Successes);
+            if (result.Error is IdempotencyResponseNotStoredException)
+            {
+                Interlocked.Increment(ref _responsesNotStored);
+            }
+
             if (result.Status == MessageProcessingStatus.Replayed)
             {
                 Interlocked.Increment(ref _replays);
+                if (IsAnotherMessagesResponse(delivery.Envelope.LogicalIndex, result.Response))
+                {
+                    Interlocked.Increment(ref stats.CrossUserReplays);
+                }
             }
 
             if (Roll(_settings.LostAcknowledgementRate))
@@ -292,7 +344,94 @@ internal sealed class StormRun<TMessage>
         }
 
         CountFailure(result.Error);
-        _queue.Release(delivery, Backoff(delivery.ReceiveCount));
+        _queue.Release(delivery, RedeliveryDelay(delivery.ReceiveCount, result.Error));
+    }
+
+    /// <summary>
+    /// Keeps the message and the lease of a running handler alive, lease first: when the lease cannot be extended
+    /// before it lapses, the handler is cancelled and the visibility is left to lapse, so another consumer can take
+    /// the message over without two handlers running for one key.
+    /// </summary>
+    private async Task HeartbeatAsync(StormAttempt attempt, TimeSpan interval, CancellationToken stop)
+    {
+        var next = interval;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(next, _time, stop).ConfigureAwait(false);
+                next = interval;
+                if (attempt.Crashed)
+                {
+                    return; // a dead process extends nothing
+                }
+
+                if (attempt.Lease is { } lease)
+                {
+                    try
+                    {
+                        await lease.ExtendAsync(_settings.Lease, stop).ConfigureAwait(false);
+                        Interlocked.Increment(ref _leaseExtensions);
+                    }
+                    catch (IdempotencyException ex) when (ex is not IdempotencyStaleOwnerException && _time.GetUtcNow() + (interval / 4) + PollInterval < lease.ExpiresAt)
+                    {
+                        next = interval / 4; // time is left on the lease: try again soon
+                        continue;
+                    }
+                    catch (IdempotencyException)
+                    {
+                        attempt.LeaseLost = true;
+                        await attempt.HandlerCancellation!.CancelAsync().ConfigureAwait(false);
+                        return;
+                    }
+                }
+
+                _queue.ExtendVisibility(attempt.Delivery, _visibilityTimeout);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The handler finished.
+        }
+    }
+
+    /// <summary>True when a replayed response is not the one this message's own handler would have produced.</summary>
+    private bool IsAnotherMessagesResponse(int logicalIndex, object? replayed)
+    {
+        if (_settings.ResponseFactory is null || replayed is null)
+        {
+            return false; // nothing to compare: no responses configured, or none was stored
+        }
+
+        string? expected;
+        try
+        {
+            expected = JsonSerializer.Serialize(_settings.ResponseFactory(_messages[logicalIndex]), _settings.SerializerOptions);
+        }
+        catch (Exception ex) when (ex is NotSupportedException or JsonException or InvalidOperationException)
+        {
+            return true; // this message's response cannot be stored, so any stored response replayed to it is another's
+        }
+
+        var actual = JsonSerializer.Serialize(replayed, _settings.SerializerOptions);
+        return !string.Equals(expected, actual, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// An "in progress elsewhere" rejection waits for the blocking lease to lapse (bounded by a lease and a visibility
+    /// timeout), so waiting on a live holder does not spend the receive budget; other failures back off exponentially.
+    /// </summary>
+    private TimeSpan RedeliveryDelay(int receiveCount, Exception? error)
+    {
+        var backoff = Backoff(receiveCount);
+        if (error is IdempotencyAlreadyInProgressException { InProgressExpiresAt: { } leaseEnd })
+        {
+            var left = leaseEnd - _time.GetUtcNow() + PollInterval;
+            var cap = _settings.Lease + _visibilityTimeout;
+            return left > backoff ? (left < cap ? left : cap) : backoff;
+        }
+
+        return backoff;
     }
 
     private async ValueTask<object?> TerminalAsync(MessageContext<TMessage> context)
@@ -309,6 +448,25 @@ internal sealed class StormRun<TMessage>
         {
             await OutliveLeaseAsync(lease, context.CancellationToken).ConfigureAwait(false);
             Interlocked.Increment(ref _leaseExpiries);
+        }
+
+        attempt.Lease = context.Lease;
+        try
+        {
+            return await RunSideEffectAsync(context, attempt, stats).ConfigureAwait(false);
+        }
+        finally
+        {
+            attempt.Lease = null;
+        }
+    }
+
+    private async ValueTask<object?> RunSideEffectAsync(MessageContext<TMessage> context, StormAttempt attempt, StormMessageStats stats)
+    {
+        if (attempt.Slow)
+        {
+            Interlocked.Increment(ref _slowHandlers);
+            await Task.Delay(_settings.SlowHandlerDuration, _time, context.CancellationToken).ConfigureAwait(false);
         }
 
         if (attempt.CrashBeforeSideEffect)
@@ -335,7 +493,7 @@ internal sealed class StormRun<TMessage>
             throw attempt.Crash(StormCrashPoint.AfterSideEffect);
         }
 
-        return null;
+        return _settings.ResponseFactory?.Invoke(context.Message);
     }
 
     /// <summary>
@@ -487,5 +645,11 @@ internal sealed class StormRun<TMessage>
         Elapsed = elapsed,
         TimedOut = timedOut,
         Outage = outage,
+        SlowHandlers = Volatile.Read(ref _slowHandlers),
+        LeaseExtensions = Volatile.Read(ref _leaseExtensions),
+        LeasesLost = Volatile.Read(ref _leasesLost),
+        ResponsesNotStored = Volatile.Read(ref _responsesNotStored),
+        LostBeginReplies = _faults?.InjectedFaults.Count(f => f.Operation == StoreOperations.Begin && f.Timing == FaultTiming.AfterWrite) ?? 0,
+        LeaseExtensionFaults = _faults?.CountInjected(StoreOperations.ExtendLease) ?? 0,
     };
 }

@@ -39,7 +39,21 @@ internal sealed class StormSettings<TMessage>(IdempotencyKeySource keySource)
 
     public double LeaseExpiryRate { get; set; }
 
+    public bool CrashOnFirstDeliveryOnly { get; set; }
+
     public double StoreFaultRate { get; set; }
+
+    public double LostBeginReplyRate { get; set; }
+
+    public double LeaseExtensionFaultRate { get; set; }
+
+    public double SlowHandlerRate { get; set; }
+
+    public TimeSpan SlowHandlerDuration { get; set; }
+
+    public TimeSpan? HeartbeatInterval { get; set; }
+
+    public Func<TMessage, object?>? ResponseFactory { get; set; }
 
     public Action<FaultInjectingIdempotencyStore>? ConfigureFaults { get; set; }
 
@@ -65,5 +79,5 @@ internal sealed class StormSettings<TMessage>(IdempotencyKeySource keySource)
 
     public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
 
-    public bool NeedsFaultInjector => StoreFaultRate > 0 || ConfigureFaults is not null || Outage is not null;
+    public bool NeedsFaultInjector => StoreFaultRate > 0 || LostBeginReplyRate > 0 || LeaseExtensionFaultRate > 0 || ConfigureFaults is not null || Outage is not null;
 }
