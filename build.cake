@@ -105,7 +105,7 @@ Task("Test")
 });
 
 Task("Pack")
-    .Description("Packs the library packages (not the Lambda stand-ins) into artifacts/packages.")
+    .Description("Packs the library packages into artifacts/packages.")
     .Does(() =>
 {
     EnsureDirectoryExists(packages);

@@ -8,9 +8,7 @@ using OrderShipping.Handling;
 using OrderShipping.Orders;
 using OrderShipping.Shipping;
 
-#if !LAMBDA_STAND_INS
 [assembly: LambdaSerializer(typeof(Amazon.Lambda.Serialization.SystemTextJson.DefaultLambdaJsonSerializer))]
-#endif
 
 namespace OrderShipping.Lambda;
 

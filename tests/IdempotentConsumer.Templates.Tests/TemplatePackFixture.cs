@@ -28,6 +28,9 @@ public sealed partial class TemplatePackFixture : IAsyncLifetime
 
     public string Hive => Path.Combine(Root, "hive");
 
+    /// <summary>The official Amazon.Lambda packages beside the repository, where the NuGet source lacks them.</summary>
+    public string LambdaFeed => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "nuget"));
+
     /// <summary>Generated projects live here; its nuget.config applies to all of them.</summary>
     public string Work => Path.Combine(Root, "work");
 
@@ -69,8 +72,7 @@ public sealed partial class TemplatePackFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// Packs every library under src/, the Lambda API stand-ins (never packed elsewhere: they exist here
-    /// only so a standins-mode project can restore in this environment) and the template pack, in one build.
+    /// Packs every library under src/ and the template pack, in one build.
     /// </summary>
     private async Task PackAsync()
     {
@@ -104,6 +106,7 @@ public sealed partial class TemplatePackFixture : IAsyncLifetime
                 "packageSources",
                 new XElement("clear"),
                 new XElement("add", new XAttribute("key", "idempotent-consumer-local"), new XAttribute("value", Feed)),
+                Directory.Exists(LambdaFeed) ? new XElement("add", new XAttribute("key", "amazon-lambda-local"), new XAttribute("value", LambdaFeed)) : null,
                 sources.Select((source, index) => new XElement(
                     "add",
                     new XAttribute("key", string.Create(CultureInfo.InvariantCulture, $"machine-{index}")),

@@ -10,8 +10,8 @@ namespace IdempotentConsumer.Lambda.Sqs;
 /// uses (<c>Records</c>, <c>messageId</c>, <c>eventSourceARN</c>, <c>batchItemFailures</c>/<c>itemIdentifier</c>, …).
 /// </summary>
 /// <remarks>
-/// Written by hand against the public members only, so it gives the same JSON whether the official packages
-/// or the build-time stand-ins are referenced (the official <see cref="SQSEvent"/> has no JSON attributes).
+/// Written by hand against the public members only (the official <see cref="SQSEvent"/> has no JSON attributes),
+/// so it needs no reflection and is trim- and AOT-safe.
 /// Reading matches names without regard to case, as Lambda's own serializer does.
 /// </remarks>
 public static class LambdaSqsJson

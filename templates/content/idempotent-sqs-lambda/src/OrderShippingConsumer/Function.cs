@@ -3,9 +3,7 @@ using Amazon.Lambda.SQSEvents;
 using IdempotentConsumer.Lambda.Sqs;
 using Microsoft.Extensions.DependencyInjection;
 
-#if (!UseLambdaStandIns)
 [assembly: LambdaSerializer(typeof(Amazon.Lambda.Serialization.SystemTextJson.DefaultLambdaJsonSerializer))]
-#endif
 
 namespace OrderShippingConsumer;
 
