@@ -150,4 +150,26 @@ Task("Storm")
     Run("dotnet", $"run -c Release --project bench/IdempotentConsumer.Storm -- --orders {stormOrders}");
 });
 
+Task("AotE2E")
+    .Description("Publishes the example Lambda with Native AOT and runs its Runtime API end-to-end tests against the native executable (minutes: not part of Test).")
+    .IsDependentOn("Emulators")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    var output = artifacts.Combine("aot/OrderShipping.Lambda");
+    Run("dotnet", $"publish examples/OrderShipping.Lambda/OrderShipping.Lambda.csproj -c Release -r linux-x64 -p:LambdaNativeAot=true -o \"{output}\" -nologo");
+    Run("dotnet", $"test examples/OrderShipping.Lambda.Tests/OrderShipping.Lambda.Tests.csproj -c {configuration} --no-build -nologo --filter \"FullyQualifiedName~RuntimeApiEndToEndTests\"",
+        environment: new Dictionary<string, string> { ["ORDERSHIPPING_LAMBDA_EXECUTABLE"] = output.CombineWithFilePath("OrderShipping.Lambda").FullPath });
+});
+
+Task("ColdStart")
+    .Description("Measures the example Lambda's cold start, JIT against Native AOT, best of 5 (bench/IdempotentConsumer.Lambda.ColdStart).")
+    .IsDependentOn("AotE2E")
+    .Does(() =>
+{
+    var jit = root.CombineWithFilePath($"examples/OrderShipping.Lambda/bin/{configuration}/net10.0/OrderShipping.Lambda.dll");
+    var aot = artifacts.CombineWithFilePath("aot/OrderShipping.Lambda/OrderShipping.Lambda");
+    Run("dotnet", $"run -c Release --project bench/IdempotentConsumer.Lambda.ColdStart -- --jit \"{jit}\" --aot \"{aot}\" --runs 5");
+});
+
 RunTarget(target);
