@@ -97,7 +97,8 @@ Task("Test")
 
     var line = $"{passed} passed, {failed} failed" + (skipped > 0 ? $", {skipped} skipped" : "");
     System.IO.File.WriteAllText(testResults.CombineWithFilePath("summary.txt").FullPath, line + Environment.NewLine);
-    Information(line);
+    // Plain text, never coloured: CI and anyone redirecting the output read this line.
+    Console.WriteLine(line);
     if (failed > 0 || failures.Count > 0)
     {
         throw new Exception($"Tests failed in: {string.Join(", ", failures)}");
@@ -135,11 +136,14 @@ Task("Demo")
 });
 
 Task("Templates")
-    .Description("Packs the libraries and the template pack, installs it, instantiates each template and builds and tests it.")
+    .Description("Packs the libraries and the template pack into artifacts/packages and installs the templates (dotnet new idempotent-sqs-worker / idempotent-sqs-lambda); generated projects find the packages there.")
     .IsDependentOn("Pack")
     .Does(() =>
 {
-    Run("dotnet", $"test tests/IdempotentConsumer.Templates.Tests -c {configuration} -nologo");
+    // The pack stamps this folder into the templates' nuget.config (see templates/IdempotentConsumer.Templates.csproj).
+    Run("dotnet", $"pack templates/IdempotentConsumer.Templates.csproj -c {configuration} -o \"{packages}\" -nologo -v q");
+    var version = XDocument.Load(root.CombineWithFilePath("Directory.Build.props").FullPath).Descendants("Version").First().Value;
+    Run("dotnet", $"new install \"{packages.CombineWithFilePath($"IdempotentConsumer.Templates.{version}.nupkg")}\" --force");
 });
 
 Task("Storm")
@@ -148,6 +152,28 @@ Task("Storm")
     .Does(() =>
 {
     Run("dotnet", $"run -c Release --project bench/IdempotentConsumer.Storm -- --orders {stormOrders}");
+});
+
+Task("AotE2E")
+    .Description("Publishes the example Lambda with Native AOT and runs its Runtime API end-to-end tests against the native executable (minutes: not part of Test).")
+    .IsDependentOn("Emulators")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    var output = artifacts.Combine("aot/OrderShipping.Lambda");
+    Run("dotnet", $"publish examples/OrderShipping.Lambda/OrderShipping.Lambda.csproj -c Release -r linux-x64 -p:LambdaNativeAot=true -o \"{output}\" -nologo");
+    Run("dotnet", $"test examples/OrderShipping.Lambda.Tests/OrderShipping.Lambda.Tests.csproj -c {configuration} --no-build -nologo --filter \"FullyQualifiedName~RuntimeApiEndToEndTests\"",
+        environment: new Dictionary<string, string> { ["ORDERSHIPPING_LAMBDA_EXECUTABLE"] = output.CombineWithFilePath("OrderShipping.Lambda").FullPath });
+});
+
+Task("ColdStart")
+    .Description("Measures the example Lambda's cold start, JIT against Native AOT, best of 5 (bench/IdempotentConsumer.Lambda.ColdStart).")
+    .IsDependentOn("AotE2E")
+    .Does(() =>
+{
+    var jit = root.CombineWithFilePath($"examples/OrderShipping.Lambda/bin/{configuration}/net10.0/OrderShipping.Lambda.dll");
+    var aot = artifacts.CombineWithFilePath("aot/OrderShipping.Lambda/OrderShipping.Lambda");
+    Run("dotnet", $"run -c Release --project bench/IdempotentConsumer.Lambda.ColdStart -- --jit \"{jit}\" --aot \"{aot}\" --runs 5");
 });
 
 RunTarget(target);

@@ -44,7 +44,14 @@ public sealed class Function
         ArgumentNullException.ThrowIfNull(shippingApi);
         _processor = SqsBatchProcessor.For<Order>(OrderShippingIdempotency.KeyPrefix)
             .WithStore(store)
-            .ConfigureIdempotency(OrderShippingIdempotency.Configure)
+            .ConfigureIdempotency(options =>
+            {
+                OrderShippingIdempotency.Configure(options);
+
+                // Stored receipts and key material through generated code: no reflection, so the executable can be AOT-compiled.
+                options.SerializerOptions = ShippingJsonContext.Default.Options;
+            })
+            .WithTypeInfo(ShippingJsonContext.Default.Order)
             .WithTimeProvider(timeProvider ?? TimeProvider.System)
             .Handle<ShipmentReceipt>(new ShipOrderHandler(shippingApi));
     }

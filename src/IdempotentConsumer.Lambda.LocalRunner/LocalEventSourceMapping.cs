@@ -2,6 +2,7 @@ using Amazon.Lambda.Core;
 using Amazon.Lambda.SQSEvents;
 using Amazon.SQS;
 using Amazon.SQS.Model;
+using IdempotentConsumer.Lambda.LocalRunner.Invokers;
 using IdempotentConsumer.Lambda.Sqs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -23,7 +24,7 @@ public sealed partial class LocalEventSourceMapping
 {
     private readonly IAmazonSQS _sqs;
     private readonly LocalEventSourceMappingOptions _options;
-    private readonly Func<SQSEvent, ILambdaContext, Task<SQSBatchResponse>> _function;
+    private readonly ISqsFunctionInvoker _invoker;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly ILambdaLogger _functionLogger;
@@ -43,11 +44,35 @@ public sealed partial class LocalEventSourceMapping
         TimeProvider? timeProvider = null,
         ILogger<LocalEventSourceMapping>? logger = null,
         ILambdaLogger? functionLogger = null)
+        : this(
+            sqs,
+            options,
+            new InProcessSqsFunctionInvoker(function ?? throw new ArgumentNullException(nameof(function)), options?.RoundTripThroughJson ?? true, timeProvider),
+            timeProvider,
+            logger,
+            functionLogger)
+    {
+    }
+
+    /// <summary>Creates the mapping over any transport to the function, e.g. a function process reached through the Runtime API.</summary>
+    /// <param name="sqs">The SQS client (pointed at fauxqs or a real queue).</param>
+    /// <param name="options">Queue and function settings.</param>
+    /// <param name="invoker">How each batch reaches the function.</param>
+    /// <param name="timeProvider">The clock of the fake context.</param>
+    /// <param name="logger">Logs of the mapping itself.</param>
+    /// <param name="functionLogger">What an in-process function's <c>context.Logger</c> writes to; standard output by default.</param>
+    public LocalEventSourceMapping(
+        IAmazonSQS sqs,
+        LocalEventSourceMappingOptions options,
+        ISqsFunctionInvoker invoker,
+        TimeProvider? timeProvider = null,
+        ILogger<LocalEventSourceMapping>? logger = null,
+        ILambdaLogger? functionLogger = null)
     {
         _sqs = sqs ?? throw new ArgumentNullException(nameof(sqs));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _options.Validate();
-        _function = function ?? throw new ArgumentNullException(nameof(function));
+        _invoker = invoker ?? throw new ArgumentNullException(nameof(invoker));
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _functionLogger = functionLogger ?? new TextWriterLambdaLogger(Console.Out);
@@ -126,7 +151,8 @@ public sealed partial class LocalEventSourceMapping
 
         var context = new LocalLambdaContext(_options.FunctionTimeout, _timeProvider, _functionLogger, _options.FunctionName);
         var receivedIds = messages.Select(m => m.MessageId ?? string.Empty).ToList();
-        var (response, error) = await InvokeAsync(sqsEvent, context).ConfigureAwait(false);
+        var outcome = await _invoker.InvokeAsync(new SqsFunctionInvocation(sqsEvent, eventJson, context), cancellationToken).ConfigureAwait(false);
+        var error = outcome.Error;
 
         string? responseJson = null;
         HashSet<string> failedIds;
@@ -137,8 +163,8 @@ public sealed partial class LocalEventSourceMapping
         }
         else
         {
-            responseJson = LambdaSqsJson.Serialize(response ?? new SQSBatchResponse());
-            var parsed = _options.RoundTripThroughJson ? LambdaSqsJson.DeserializeBatchResponse(responseJson) : response ?? new SQSBatchResponse();
+            responseJson = outcome.ResponseJson;
+            var parsed = outcome.Response ?? new SQSBatchResponse();
             failedIds = _options.ReportBatchItemFailures ? FailedIds(parsed, receivedIds, context.AwsRequestId) : [];
         }
 
@@ -147,38 +173,6 @@ public sealed partial class LocalEventSourceMapping
         var retained = receivedIds.Where(id => !deleted.Contains(id)).ToList();
         LogCycle(_logger, context.AwsRequestId, messages.Count, deleted.Count, retained.Count);
         return new LocalInvocationResult(context.AwsRequestId, receivedIds, [.. receivedIds.Where(deleted.Contains)], retained, error, eventJson, responseJson);
-    }
-
-    private async Task<(SQSBatchResponse? Response, Exception? Error)> InvokeAsync(SQSEvent sqsEvent, LocalLambdaContext context)
-    {
-        Task<SQSBatchResponse> invocation;
-        try
-        {
-            invocation = _function(sqsEvent, context);
-        }
-        catch (Exception ex)
-        {
-            return (null, ex);
-        }
-
-        // Lambda stops an invocation at its timeout; here the function keeps running, but its batch counts as failed.
-        using var timeout = new CancellationTokenSource();
-        var timer = Task.Delay(_options.FunctionTimeout, _timeProvider, timeout.Token);
-        var finished = await Task.WhenAny(invocation, timer).ConfigureAwait(false);
-        if (finished != invocation)
-        {
-            return (null, new TimeoutException($"The function did not return within its {_options.FunctionTimeout.TotalSeconds:F1} s timeout."));
-        }
-
-        await timeout.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            return (await invocation.ConfigureAwait(false), null);
-        }
-        catch (Exception ex)
-        {
-            return (null, ex);
-        }
     }
 
     private HashSet<string> FailedIds(SQSBatchResponse response, List<string> receivedIds, string requestId)

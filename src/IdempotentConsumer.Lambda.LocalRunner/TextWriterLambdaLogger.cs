@@ -1,9 +1,13 @@
 using Amazon.Lambda.Core;
+using IdempotentConsumer.Lambda.Logging;
 
 namespace IdempotentConsumer.Lambda.LocalRunner;
 
-/// <summary>An <see cref="ILambdaLogger"/> writing to a <see cref="TextWriter"/> (standard output by default), thread-safely.</summary>
-public sealed class TextWriterLambdaLogger : ILambdaLogger
+/// <summary>
+/// An <see cref="ILambdaLogger"/> writing to a <see cref="TextWriter"/> (standard output by default), thread-safely.
+/// Every overload of the interface is implemented (see <see cref="LambdaLoggerBase"/>).
+/// </summary>
+public sealed class TextWriterLambdaLogger : LambdaLoggerBase
 {
     private readonly TextWriter _writer;
     private readonly Lock _gate = new();
@@ -12,7 +16,7 @@ public sealed class TextWriterLambdaLogger : ILambdaLogger
     public TextWriterLambdaLogger(TextWriter writer) => _writer = writer ?? throw new ArgumentNullException(nameof(writer));
 
     /// <inheritdoc />
-    public void Log(string message)
+    public override void Log(string message)
     {
         lock (_gate)
         {
@@ -21,7 +25,7 @@ public sealed class TextWriterLambdaLogger : ILambdaLogger
     }
 
     /// <inheritdoc />
-    public void LogLine(string message)
+    public override void LogLine(string message)
     {
         lock (_gate)
         {

@@ -13,9 +13,16 @@ public static class DotnetCli
             ExitCode == 0 ? this : throw new InvalidOperationException($"'{Command}' exited with {ExitCode}:{Environment.NewLine}{Output}");
     }
 
-    public static async Task<Result> RunAsync(string workingDirectory, TimeSpan timeout, params string[] arguments)
+    public static Task<Result> RunAsync(string workingDirectory, TimeSpan timeout, params string[] arguments) =>
+        RunAsync("dotnet", workingDirectory, timeout, null, arguments);
+
+    /// <summary>
+    /// Runs any program. <paramref name="environment"/> is applied last; every NUGET_* variable of this process
+    /// is removed first, so a caller's NUGET_PACKAGES can neither steer the child nor receive its packages.
+    /// </summary>
+    public static async Task<Result> RunAsync(string program, string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
-        var startInfo = new ProcessStartInfo("dotnet")
+        var startInfo = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             UseShellExecute = false,
@@ -33,16 +40,26 @@ public static class DotnetCli
             startInfo.Environment.Remove(name);
         }
 
+        foreach (var name in startInfo.Environment.Keys.Where(n => n.StartsWith("NUGET_", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            startInfo.Environment.Remove(name);
+        }
+
         startInfo.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         startInfo.Environment["DOTNET_NOLOGO"] = "1";
         startInfo.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
         startInfo.Environment["MSBUILDDISABLENODEREUSE"] = "1";
 
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
+        }
+
         var output = new StringBuilder();
         using var process = new Process { StartInfo = startInfo };
         process.OutputDataReceived += (_, e) => Append(output, e.Data);
         process.ErrorDataReceived += (_, e) => Append(output, e.Data);
-        var command = "dotnet " + string.Join(' ', arguments);
+        var command = program + " " + string.Join(' ', arguments);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

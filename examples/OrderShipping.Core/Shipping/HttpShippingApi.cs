@@ -16,7 +16,7 @@ public sealed class HttpShippingApi : IShippingApi
     /// <inheritdoc />
     public async ValueTask<ShipmentReceipt> ShipAsync(ShipmentRequest request, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, "shipments") { Content = JsonContent.Create(request) };
+        using var message = new HttpRequestMessage(HttpMethod.Post, "shipments") { Content = JsonContent.Create(request, ShippingJsonContext.Default.ShipmentRequest) };
         if (!string.IsNullOrEmpty(idempotencyKey))
         {
             message.Headers.Add(IdempotencyKeyHeader, idempotencyKey);
@@ -24,7 +24,7 @@ public sealed class HttpShippingApi : IShippingApi
 
         using var response = await _http.SendAsync(message, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync<ShipmentReceipt>(cancellationToken).ConfigureAwait(false)
+        return await response.Content.ReadFromJsonAsync(ShippingJsonContext.Default.ShipmentReceipt, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException("The carrier answered with an empty body.");
     }
 }

@@ -79,6 +79,8 @@ public sealed class LambdaContextLogger : ILogger
             {
                 writer.WriteString("errorType", exception.GetType().FullName);
                 writer.WriteString("errorMessage", exception.Message);
+                // The whole text: type, message, stack trace and every inner exception with its own trace.
+                writer.WriteString("stackTrace", exception.ToString());
             }
 
             writer.WriteEndObject();

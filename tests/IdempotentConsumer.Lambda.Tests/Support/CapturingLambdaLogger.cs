@@ -1,19 +1,19 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Amazon.Lambda.Core;
+using IdempotentConsumer.Lambda.Logging;
 
 namespace IdempotentConsumer.Lambda.Tests.Support;
 
 /// <summary>Keeps what the function wrote to <c>context.Logger</c>; parses the JSON lines of the structured logger.</summary>
-public sealed class CapturingLambdaLogger : ILambdaLogger
+public sealed class CapturingLambdaLogger : LambdaLoggerBase
 {
     private readonly ConcurrentQueue<string> _lines = new();
 
     public IReadOnlyList<string> Lines => [.. _lines];
 
-    public void Log(string message) => _lines.Enqueue(message);
+    public override void Log(string message) => _lines.Enqueue(message);
 
-    public void LogLine(string message) => _lines.Enqueue(message);
+    public override void LogLine(string message) => _lines.Enqueue(message);
 
     /// <summary>The structured entries (JSON lines) as documents.</summary>
     public IReadOnlyList<JsonElement> Entries() =>

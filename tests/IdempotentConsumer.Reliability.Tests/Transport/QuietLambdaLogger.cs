@@ -1,15 +1,15 @@
-using Amazon.Lambda.Core;
+using IdempotentConsumer.Lambda.Logging;
 
 namespace IdempotentConsumer.Reliability.Tests.Transport;
 
 /// <summary>Discards what the function writes to its context logger (the storms are loud by design).</summary>
-internal sealed class QuietLambdaLogger : ILambdaLogger
+internal sealed class QuietLambdaLogger : LambdaLoggerBase
 {
-    public void Log(string message)
+    public override void Log(string message)
     {
     }
 
-    public void LogLine(string message)
+    public override void LogLine(string message)
     {
     }
 }

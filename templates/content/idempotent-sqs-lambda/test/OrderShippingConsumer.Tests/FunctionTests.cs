@@ -1,4 +1,5 @@
 using Amazon.Lambda.SQSEvents;
+using Amazon.Lambda.TestUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using OrderShippingConsumer.Shipping;
 #if (UseDynamoDb)
@@ -34,12 +35,15 @@ public sealed class FunctionTests : IAsyncLifetime
 
     private static Order AnOrder(string id = "ORD-1") => new(id, "USR-1", "SKU-1");
 
+    /// <summary>The official test context (Amazon.Lambda.TestUtilities) with a fixed amount of remaining time.</summary>
+    private static TestLambdaContext Invocation() => new() { RemainingTime = InvocationTime, FunctionName = "order-shipping-test" };
+
     [Fact]
     public async Task Given_one_order_delivered_twice_in_a_batch_Then_it_ships_once_even_after_the_queue_redelivers_what_was_reported()
     {
         var batch = SqsEvents.Batch(SqsEvents.OrderRecord("m-1", AnOrder()), SqsEvents.OrderRecord("m-2", AnOrder()));
 
-        var first = await _function.HandleAsync(batch, new TestLambdaContext(InvocationTime));
+        var first = await _function.HandleAsync(batch, Invocation());
 
         // Records of one batch run side by side: the copy that found the order in progress is reported for redelivery.
         var reported = (first.BatchItemFailures ?? []).Select(failure => failure.ItemIdentifier).ToHashSet();
@@ -47,7 +51,7 @@ public sealed class FunctionTests : IAsyncLifetime
         Assert.Single(_carrier.Shipments);
 
         var redelivered = batch.Records!.Where(record => reported.Contains(record.MessageId!)).ToArray();
-        var second = await _function.HandleAsync(SqsEvents.Batch(redelivered), new TestLambdaContext(InvocationTime));
+        var second = await _function.HandleAsync(SqsEvents.Batch(redelivered), Invocation());
 
         Assert.Empty(second.BatchItemFailures ?? []);
         Assert.Single(_carrier.Shipments);
@@ -56,9 +60,9 @@ public sealed class FunctionTests : IAsyncLifetime
     [Fact]
     public async Task Given_an_order_redelivered_in_a_later_invocation_Then_it_does_not_ship_again()
     {
-        await _function.HandleAsync(SqsEvents.Batch(SqsEvents.OrderRecord("m-1", AnOrder())), new TestLambdaContext(InvocationTime));
+        await _function.HandleAsync(SqsEvents.Batch(SqsEvents.OrderRecord("m-1", AnOrder())), Invocation());
 
-        var response = await _function.HandleAsync(SqsEvents.Batch(SqsEvents.OrderRecord("m-1", AnOrder(), receiveCount: 2)), new TestLambdaContext(InvocationTime));
+        var response = await _function.HandleAsync(SqsEvents.Batch(SqsEvents.OrderRecord("m-1", AnOrder(), receiveCount: 2)), Invocation());
 
         Assert.Empty(response.BatchItemFailures ?? []);
         Assert.Single(_carrier.Shipments);
@@ -70,7 +74,7 @@ public sealed class FunctionTests : IAsyncLifetime
     {
         await _function.HandleAsync(
             SqsEvents.Batch(SqsEvents.OrderRecord("m-1", AnOrder("ORD-1")), SqsEvents.OrderRecord("m-2", AnOrder("ORD-2"))),
-            new TestLambdaContext(InvocationTime));
+            Invocation());
 
         Assert.Equal(2, _carrier.Shipments.Count);
         var keys = _carrier.Calls.Select(call => call.Key).ToList();
@@ -83,7 +87,7 @@ public sealed class FunctionTests : IAsyncLifetime
     {
         var response = await _function.HandleAsync(
             SqsEvents.Batch(SqsEvents.Record("bad", "not json"), SqsEvents.OrderRecord("good", AnOrder())),
-            new TestLambdaContext(InvocationTime));
+            Invocation());
 
         var failure = Assert.Single(response.BatchItemFailures ?? []);
         Assert.Equal("bad", failure.ItemIdentifier);
@@ -96,8 +100,8 @@ public sealed class FunctionTests : IAsyncLifetime
         var attempts = 0;
         _carrier.FailWhen = _ => Interlocked.Increment(ref attempts) == 1 ? new InvalidOperationException("carrier down") : null;
 
-        var first = await _function.HandleAsync(SqsEvents.Batch(SqsEvents.OrderRecord("m-1", AnOrder())), new TestLambdaContext(InvocationTime));
-        var retry = await _function.HandleAsync(SqsEvents.Batch(SqsEvents.OrderRecord("m-1", AnOrder(), receiveCount: 2)), new TestLambdaContext(InvocationTime));
+        var first = await _function.HandleAsync(SqsEvents.Batch(SqsEvents.OrderRecord("m-1", AnOrder())), Invocation());
+        var retry = await _function.HandleAsync(SqsEvents.Batch(SqsEvents.OrderRecord("m-1", AnOrder(), receiveCount: 2)), Invocation());
 
         Assert.Equal("m-1", Assert.Single(first.BatchItemFailures ?? []).ItemIdentifier);
         Assert.Empty(retry.BatchItemFailures ?? []);
