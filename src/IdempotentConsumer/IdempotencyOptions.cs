@@ -76,4 +76,7 @@ public sealed class IdempotencyOptions
     /// the record, returns the response to hand back (e.g. to add a header saying it is a replay).
     /// </summary>
     public Func<object?, Records.IdempotencyRecord, object?>? ResponseHook { get; set; }
+
+    /// <summary>A copy whose changes do not reach these options (a built consumer captures its own).</summary>
+    public IdempotencyOptions Clone() => (IdempotencyOptions)MemberwiseClone();
 }

@@ -27,5 +27,14 @@ public sealed record IncomingMessage
     /// <summary>When the message was first sent, if the transport says.</summary>
     public DateTimeOffset? SentTimestamp { get; init; }
 
+    /// <summary>The transport's own view of the message (typed), when the adapter supplies one.</summary>
+    public TransportMessage? Transport { get; init; }
+
+    /// <summary>
+    /// Key material the envelope or transport supplies for this delivery (an S3 event's bucket, object, version and
+    /// sequencer, …). It is the key when the consumer configured no key source of its own; null when there is none.
+    /// </summary>
+    public string? EnvelopeKey { get; init; }
+
     private static readonly IReadOnlyDictionary<string, string> EmptyAttributes = new Dictionary<string, string>();
 }

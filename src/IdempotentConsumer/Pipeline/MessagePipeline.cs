@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using IdempotentConsumer.Dispositions;
 using IdempotentConsumer.Exceptions;
 using IdempotentConsumer.Execution;
 using IdempotentConsumer.Telemetry;
@@ -17,13 +18,18 @@ public sealed partial class MessagePipeline<TMessage>
     private readonly MessageBodyDeserializer<TMessage> _deserializer;
     private readonly MessageHandlerDelegate<TMessage> _entry;
     private readonly ILogger _logger;
+    private readonly DispositionPolicy _dispositions;
 
-    internal MessagePipeline(MessageBodyDeserializer<TMessage> deserializer, MessageHandlerDelegate<TMessage> entry, ILogger logger)
+    internal MessagePipeline(MessageBodyDeserializer<TMessage> deserializer, MessageHandlerDelegate<TMessage> entry, ILogger logger, DispositionPolicy dispositions)
     {
         _deserializer = deserializer;
         _entry = entry;
         _logger = logger;
+        _dispositions = dispositions;
     }
+
+    /// <summary>The policy that turns each result into a <see cref="MessageDisposition"/>.</summary>
+    public DispositionPolicy Dispositions => _dispositions;
 
     /// <summary>Processes one message with a context the caller keeps (the worker reads its lease while it runs).</summary>
     public async ValueTask<MessageProcessingResult> ProcessAsync(MessageContext<TMessage> context)
@@ -42,12 +48,7 @@ public sealed partial class MessagePipeline<TMessage>
             var replayed = context.Outcome is IdempotencyOutcomeKind.Replayed or IdempotencyOutcomeKind.CompletedWithoutResponse;
             (replayed ? IdempotencyTelemetry.MessagesReplayed : IdempotencyTelemetry.MessagesProcessed).Add(1);
             activity?.SetTag("idempotency.outcome", replayed ? "replayed" : "processed");
-            return new MessageProcessingResult(
-                incoming.MessageId,
-                replayed ? MessageProcessingStatus.Replayed : MessageProcessingStatus.Succeeded,
-                response,
-                null,
-                context.IdempotencyKey);
+            return Result(incoming, replayed ? MessageProcessingStatus.Replayed : MessageProcessingStatus.Succeeded, response, null, context.IdempotencyKey);
         }
         catch (IdempotencyResponseNotStoredException notStored)
         {
@@ -56,14 +57,14 @@ public sealed partial class MessagePipeline<TMessage>
             IdempotencyTelemetry.MessagesProcessed.Add(1);
             activity?.SetTag("idempotency.outcome", "processed_response_not_stored");
             LogResponseNotStored(_logger, notStored, incoming.MessageId, context.IdempotencyKey);
-            return new MessageProcessingResult(incoming.MessageId, MessageProcessingStatus.Succeeded, notStored.Result, notStored, context.IdempotencyKey);
+            return Result(incoming, MessageProcessingStatus.Succeeded, notStored.Result, notStored, context.IdempotencyKey);
         }
         catch (Exception ex)
         {
             IdempotencyTelemetry.MessagesFailed.Add(1);
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             LogMessageFailed(_logger, ex, incoming.MessageId, incoming.ReceiveCount, context.IdempotencyKey, ex.GetType().Name);
-            return new MessageProcessingResult(incoming.MessageId, MessageProcessingStatus.Failed, null, ex, context.IdempotencyKey);
+            return Result(incoming, MessageProcessingStatus.Failed, null, ex, context.IdempotencyKey);
         }
         finally
         {
@@ -82,6 +83,9 @@ public sealed partial class MessagePipeline<TMessage>
     /// <param name="cancellationToken">Cancels the handler.</param>
     public ValueTask<MessageProcessingResult> ProcessAsync(IncomingMessage incoming, IServiceProvider services, TimeSpan? leaseDuration = null, CancellationToken cancellationToken = default) =>
         ProcessAsync(new MessageContext<TMessage>(incoming, services, cancellationToken) { LeaseDuration = leaseDuration });
+
+    private MessageProcessingResult Result(IncomingMessage incoming, MessageProcessingStatus status, object? response, Exception? error, string? key) =>
+        new(incoming.MessageId, status, response, error, key, _dispositions.Decide(status, error, incoming.ReceiveCount));
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "Message {MessageId} was handled (idempotency key {IdempotencyKey}) but its response could not be stored; the key is completed without a response and the message is deleted.")]
     private static partial void LogResponseNotStored(ILogger logger, Exception exception, string messageId, string? idempotencyKey);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using IdempotentConsumer.Dispositions;
 using IdempotentConsumer.Execution;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -22,6 +23,7 @@ public sealed class MessagePipelineBuilder<TMessage>
     private JsonSerializerOptions _serializerOptions = JsonSerializerOptions.Web;
     private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
     private TimeProvider _timeProvider = TimeProvider.System;
+    private RedeliveryOptions? _redelivery;
 
     /// <summary>Deserialize bodies with these options (e.g. with a source-generated resolver).</summary>
     public MessagePipelineBuilder<TMessage> WithSerializerOptions(JsonSerializerOptions options)
@@ -48,6 +50,13 @@ public sealed class MessagePipelineBuilder<TMessage>
     public MessagePipelineBuilder<TMessage> WithTimeProvider(TimeProvider timeProvider)
     {
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
+        return this;
+    }
+
+    /// <summary>Decide when unacknowledged messages come back with these delays (see <see cref="DispositionPolicy"/>).</summary>
+    public MessagePipelineBuilder<TMessage> WithRedelivery(RedeliveryOptions options)
+    {
+        _redelivery = options ?? throw new ArgumentNullException(nameof(options));
         return this;
     }
 
@@ -132,6 +141,7 @@ public sealed class MessagePipelineBuilder<TMessage>
         return new MessagePipeline<TMessage>(
             new MessageBodyDeserializer<TMessage>(typeInfo),
             entry,
-            _loggerFactory.CreateLogger("IdempotentConsumer.Pipeline"));
+            _loggerFactory.CreateLogger("IdempotentConsumer.Pipeline"),
+            new DispositionPolicy(_redelivery, _timeProvider));
     }
 }

@@ -1,3 +1,4 @@
+using IdempotentConsumer.Dispositions;
 using IdempotentConsumer.Exceptions;
 
 namespace IdempotentConsumer.Pipeline;
@@ -12,10 +13,11 @@ namespace IdempotentConsumer.Pipeline;
 /// the handler ran, the key is completed, but its response was not stored.
 /// </param>
 /// <param name="IdempotencyKey">The full key, when one was derived.</param>
-public sealed record MessageProcessingResult(string MessageId, MessageProcessingStatus Status, object? Response, Exception? Error, string? IdempotencyKey)
+/// <param name="Disposition">What the transport should do with the message, decided by the pipeline's <see cref="DispositionPolicy"/>.</param>
+public sealed record MessageProcessingResult(string MessageId, MessageProcessingStatus Status, object? Response, Exception? Error, string? IdempotencyKey, MessageDisposition Disposition)
 {
     /// <summary>True when the message may be deleted from the queue.</summary>
-    public bool IsSuccess => Status != MessageProcessingStatus.Failed;
+    public bool IsSuccess => Disposition.IsAcknowledged;
 
     /// <summary>True when the failure is "another attempt is running it": retry soon, never count it as success.</summary>
     public bool IsInProgressElsewhere => Error is IdempotencyAlreadyInProgressException;

@@ -22,4 +22,7 @@ public sealed class MessageRetryOptions
 
     /// <summary>Which failures are retried. Default: <see cref="TransientErrorClassifier.IsTransient"/>.</summary>
     public Func<Exception, bool> ShouldRetry { get; set; } = TransientErrorClassifier.IsTransient;
+
+    /// <summary>A copy whose changes do not reach these options (a built consumer captures its own).</summary>
+    public MessageRetryOptions Clone() => (MessageRetryOptions)MemberwiseClone();
 }

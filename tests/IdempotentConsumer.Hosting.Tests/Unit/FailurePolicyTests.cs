@@ -23,7 +23,7 @@ public sealed class FailurePolicyTests
         maxReceiveCount: 4,
         new FakeTimeProvider(Now));
 
-    private static MessageProcessingResult Result(MessageProcessingStatus status, Exception? error = null) => new("m-1", status, null, error, "k#1");
+    private static MessageProcessingResult Result(MessageProcessingStatus status, Exception? error = null) => new("m-1", status, null, error, "k#1", new IdempotentConsumer.Dispositions.DispositionPolicy().Decide(status, error, 1));
 
     [Theory]
     [InlineData(MessageProcessingStatus.Succeeded)]
@@ -115,7 +115,7 @@ public sealed class FailurePolicyTests
     [Fact]
     public void Given_the_response_was_not_stored_When_decided_Then_the_message_is_deleted()
     {
-        var notStored = new MessageProcessingResult("m-1", MessageProcessingStatus.Succeeded, null, new IdempotencyResponseNotStoredException("too big", null), "k#1");
+        var notStored = new MessageProcessingResult("m-1", MessageProcessingStatus.Succeeded, null, new IdempotencyResponseNotStoredException("too big", null), "k#1", IdempotentConsumer.Dispositions.MessageDisposition.Acknowledge);
 
         var disposition = Policy.Decide(notStored, receiveCount: 1, abandoned: false, lost: false);
 
