@@ -3,7 +3,7 @@ using Amazon.Runtime;
 using Amazon.SQS;
 using IdempotentConsumer.DynamoDB;
 using IdempotentConsumer.Hosting.DependencyInjection;
-using IdempotentConsumer.Sqlite.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection;
 using OrderShipping.Handling;
 using OrderShipping.Orders;
 using OrderShipping.Shipping;

@@ -1,5 +1,3 @@
-using IdempotentConsumer.DependencyInjection;
-using IdempotentConsumer.Sqlite.DependencyInjection;
 using IdempotentConsumer.Stores;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

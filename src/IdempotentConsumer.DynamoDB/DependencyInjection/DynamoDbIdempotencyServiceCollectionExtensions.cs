@@ -1,12 +1,12 @@
 using Amazon.DynamoDBv2;
+using IdempotentConsumer.DynamoDB;
 using IdempotentConsumer.Exceptions;
 using IdempotentConsumer.Stores;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace IdempotentConsumer.DynamoDB;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers <see cref="DynamoDbIdempotencyStore"/> as the application's <see cref="IIdempotencyStore"/>.</summary>
 public static class DynamoDbIdempotencyServiceCollectionExtensions
@@ -51,6 +51,8 @@ public static class DynamoDbIdempotencyServiceCollectionExtensions
 
     private static IServiceCollection AddStore(this IServiceCollection services)
     {
+        services.AddOptions<DynamoDbIdempotencyStoreOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DynamoDbIdempotencyStoreOptions>, DynamoDbIdempotencyStoreOptionsValidator>());
         services.TryAddSingleton(provider => new DynamoDbIdempotencyStore(
             provider.GetService<IAmazonDynamoDB>() ?? throw new IdempotencyConfigurationException(
                 "The DynamoDB idempotency store needs an IAmazonDynamoDB in the container: register one first, "

@@ -1,4 +1,3 @@
-using IdempotentConsumer.DependencyInjection;
 using IdempotentConsumer.Execution;
 using IdempotentConsumer.Lambda.Handlers;
 using IdempotentConsumer.Lambda.Sqs;

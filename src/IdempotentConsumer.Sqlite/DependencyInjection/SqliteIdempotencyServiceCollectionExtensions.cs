@@ -1,11 +1,11 @@
+using IdempotentConsumer.Sqlite;
 using IdempotentConsumer.Stores;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace IdempotentConsumer.Sqlite.DependencyInjection;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers <see cref="SqliteIdempotencyStore"/> as the application's <see cref="IIdempotencyStore"/>.</summary>
 public static class SqliteIdempotencyServiceCollectionExtensions
@@ -60,6 +60,8 @@ public static class SqliteIdempotencyServiceCollectionExtensions
 
     private static IServiceCollection AddSqliteIdempotencyStoreCore(this IServiceCollection services)
     {
+        services.AddOptions<SqliteIdempotencyStoreOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteIdempotencyStoreOptions>, SqliteIdempotencyStoreOptionsValidator>());
         services.TryAddSingleton(provider => new SqliteIdempotencyStore(
             provider.GetRequiredService<IOptions<SqliteIdempotencyStoreOptions>>().Value,
             provider.GetService<TimeProvider>(),

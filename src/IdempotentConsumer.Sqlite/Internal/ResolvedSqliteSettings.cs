@@ -50,38 +50,7 @@ internal sealed partial class ResolvedSqliteSettings
     public static ResolvedSqliteSettings From(SqliteIdempotencyStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrWhiteSpace(options.TableName) || !TableNamePattern().IsMatch(options.TableName))
-        {
-            // The name is spliced into SQL text (identifiers cannot be parameters), so only a safe alphabet passes.
-            throw new IdempotencyConfigurationException(
-                $"SQLite table name '{options.TableName}' is invalid: use letters, digits and underscores, not starting with a digit (at most 128 characters).");
-        }
-
-        if (options.BusyTimeout < TimeSpan.Zero || options.BusyTimeout > TimeSpan.FromMinutes(10))
-        {
-            throw new IdempotencyConfigurationException($"SQLite busy timeout {options.BusyTimeout} must be between 0 and 10 minutes.");
-        }
-
-        if (options.MaxBusyRetries < 0 || options.MaxBusyRetries > 100)
-        {
-            throw new IdempotencyConfigurationException($"SQLite MaxBusyRetries {options.MaxBusyRetries} must be between 0 and 100.");
-        }
-
-        if (options.BusyRetryBaseDelay < TimeSpan.Zero || options.BusyRetryMaxDelay < options.BusyRetryBaseDelay)
-        {
-            throw new IdempotencyConfigurationException("SQLite busy retry delays must be non-negative, with the maximum not below the base.");
-        }
-
-        if (options.MaxConnections < 1 || options.MaxConnections > 64)
-        {
-            throw new IdempotencyConfigurationException($"SQLite MaxConnections {options.MaxConnections} must be between 1 and 64.");
-        }
-
-        if (!Enum.IsDefined(options.Synchronous))
-        {
-            throw new IdempotencyConfigurationException($"SQLite synchronous mode {options.Synchronous} is not supported.");
-        }
-
+        SqliteIdempotencyStoreOptionsValidator.ThrowIfInvalid(options);
         SqliteConnectionStringBuilder builder;
         try
         {
@@ -123,4 +92,6 @@ internal sealed partial class ResolvedSqliteSettings
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,127}$", RegexOptions.CultureInvariant)]
     private static partial Regex TableNamePattern();
+
+    public static bool IsValidTableName(string? name) => !string.IsNullOrWhiteSpace(name) && TableNamePattern().IsMatch(name);
 }

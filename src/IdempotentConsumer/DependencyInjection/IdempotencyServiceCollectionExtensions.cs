@@ -1,19 +1,23 @@
+using IdempotentConsumer;
+using IdempotentConsumer.Exceptions;
 using IdempotentConsumer.Execution;
 using IdempotentConsumer.Stores;
+using IdempotentConsumer.Validation;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace IdempotentConsumer.DependencyInjection;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the idempotency executor, its options and a default store.</summary>
 public static class IdempotencyServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IdempotencyOptions"/>, <see cref="IdempotencyExecutor"/> (singleton), <see cref="TimeProvider"/>
-    /// and, unless a store is registered (before or after), the in-memory store.
+    /// Registers <see cref="IdempotencyOptions"/> (validated at host start, every error at once), an
+    /// <see cref="IdempotencyExecutor"/> singleton for code that runs functions idempotently, and <see cref="TimeProvider"/>.
+    /// It registers no store: add one (e.g. <c>AddDynamoDbIdempotencyStore</c>, or <see cref="AddInMemoryIdempotencyStore"/>
+    /// for one process only); resolving the executor without a store fails with <see cref="IdempotencyConfigurationException"/>.
     /// </summary>
     public static IServiceCollection AddIdempotency(this IServiceCollection services, Action<IdempotencyOptions>? configure = null)
     {
@@ -24,10 +28,13 @@ public static class IdempotencyServiceCollectionExtensions
             options.Configure(configure);
         }
 
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IdempotencyOptions>, IdempotencyOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IIdempotencyStore, InMemoryIdempotencyStore>();
         services.TryAddSingleton(sp => new IdempotencyExecutor(
-            sp.GetRequiredService<IIdempotencyStore>(),
+            sp.GetService<IIdempotencyStore>() ?? throw new IdempotencyConfigurationException(
+                "No IIdempotencyStore is registered: add one (e.g. AddDynamoDbIdempotencyStore, AddSqliteIdempotencyStore), "
+                + "or AddInMemoryIdempotencyStore to keep records in this process only."),
             sp.GetRequiredService<IOptions<IdempotencyOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILogger<IdempotencyExecutor>>()));

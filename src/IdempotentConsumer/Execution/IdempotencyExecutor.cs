@@ -441,33 +441,7 @@ public sealed partial class IdempotencyExecutor
         }
     }
 
-    private static void Validate(IdempotencyOptions options)
-    {
-        if (options.RecordExpiry <= TimeSpan.Zero)
-        {
-            throw new IdempotencyConfigurationException("IdempotencyOptions.RecordExpiry must be positive.");
-        }
-
-        if (options.InProgressLease <= TimeSpan.Zero)
-        {
-            throw new IdempotencyConfigurationException("IdempotencyOptions.InProgressLease must be positive.");
-        }
-
-        if (options.UseLocalCache && options.LocalCacheMaxItems < 3)
-        {
-            throw new IdempotencyConfigurationException("IdempotencyOptions.LocalCacheMaxItems must be at least 3.");
-        }
-
-        if (options.SerializerOptions is null)
-        {
-            throw new IdempotencyConfigurationException("IdempotencyOptions.SerializerOptions must be set.");
-        }
-
-        if (options.MaxInconsistentStateAttempts < 1)
-        {
-            throw new IdempotencyConfigurationException("IdempotencyOptions.MaxInconsistentStateAttempts must be at least 1.");
-        }
-    }
+    private static void Validate(IdempotencyOptions options) => Validation.IdempotencyOptionsValidator.ThrowIfInvalid(options);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "No idempotency key in the payload for consumer {KeyPrefix}; running the handler without idempotency.")]
     private static partial void LogKeyMissing(ILogger logger, string keyPrefix);

@@ -1,6 +1,5 @@
 using Amazon.DynamoDBv2;
 using Amazon.Extensions.NETCore.Setup;
-using IdempotentConsumer.DependencyInjection;
 using IdempotentConsumer.DynamoDB.Tests.Support;
 using IdempotentConsumer.Execution;
 using IdempotentConsumer.Exceptions;

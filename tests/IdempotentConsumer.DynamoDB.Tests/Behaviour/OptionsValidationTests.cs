@@ -1,58 +1,47 @@
-using IdempotentConsumer.Exceptions;
-using Moq;
 using Amazon.DynamoDBv2;
+using Amazon.Runtime;
+using IdempotentConsumer.DynamoDB;
+using IdempotentConsumer.Exceptions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Xunit;
 
 namespace IdempotentConsumer.DynamoDB.Tests.Behaviour;
 
-/// <summary>Misconfiguration fails when the store is built, not on the first message.</summary>
+/// <summary>The DynamoDB store's options are checked whole, at host start and when the store is built by hand.</summary>
 public sealed class OptionsValidationTests
 {
-    private static readonly IAmazonDynamoDB Client = Mock.Of<IAmazonDynamoDB>();
-
-    [Fact]
-    public void Given_two_fields_mapped_to_one_attribute_When_the_store_is_built_Then_it_is_a_configuration_error_naming_the_attribute()
+    private static void MakeInvalid(DynamoDbIdempotencyStoreOptions o)
     {
-        var error = Assert.Throws<IdempotencyConfigurationException>(() =>
-            new DynamoDbIdempotencyStore(Client, new DynamoDbIdempotencyStoreOptions { DataAttributeName = "status" }));
-
-        Assert.Contains("'status'", error.Message);
+        o.TableName = " ";
+        o.DataAttributeName = "status";
+        o.MaxBatchGetAttempts = 0;
     }
 
     [Fact]
-    public void Given_an_empty_table_name_When_the_store_is_built_Then_it_is_a_configuration_error()
+    public void Given_three_invalid_settings_When_the_host_starts_Then_all_three_are_reported_at_once()
     {
-        var error = Assert.Throws<IdempotencyConfigurationException>(() =>
-            new DynamoDbIdempotencyStore(Client, new DynamoDbIdempotencyStoreOptions { TableName = " " }));
+        var services = new ServiceCollection().AddDynamoDbIdempotencyStore(MakeInvalid);
+        using var provider = services.BuildServiceProvider();
 
-        Assert.Contains("TableName", error.Message);
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Equal(3, error.Failures.Count());
+        Assert.Contains(error.Failures, f => f.Contains("TableName", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("'status'", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("MaxBatchGetAttempts", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void Given_a_static_partition_value_over_2048_bytes_When_the_store_is_built_Then_it_is_a_configuration_error()
-    {
-        Assert.Throws<IdempotencyConfigurationException>(() => new DynamoDbIdempotencyStore(Client, new DynamoDbIdempotencyStoreOptions
-        {
-            SortKeyAttributeName = "sk",
-            StaticPartitionKeyValue = new string('p', 2049),
-        }));
-    }
-
-    [Fact]
-    public void Given_zero_batch_attempts_When_the_store_is_built_Then_it_is_a_configuration_error()
-    {
-        Assert.Throws<IdempotencyConfigurationException>(() =>
-            new DynamoDbIdempotencyStore(Client, new DynamoDbIdempotencyStoreOptions { MaxBatchGetAttempts = 0 }));
-    }
-
-    [Fact]
-    public void Given_default_options_When_read_Then_they_name_the_Powertools_attributes()
+    public void Given_invalid_settings_When_the_store_is_built_by_hand_Then_one_configuration_error_names_them_all()
     {
         var options = new DynamoDbIdempotencyStoreOptions();
+        MakeInvalid(options);
+        using var client = new AmazonDynamoDBClient(new BasicAWSCredentials("x", "y"), new AmazonDynamoDBConfig { ServiceURL = "http://127.0.0.1:9" });
 
-        Assert.Equal(
-            ["id", "expiration", "in_progress_expiration", "status", "data", "validation"],
-            [options.KeyAttributeName, options.ExpiryAttributeName, options.InProgressExpiryAttributeName, options.StatusAttributeName, options.DataAttributeName, options.ValidationAttributeName]);
-        Assert.Null(options.SortKeyAttributeName);
+        var error = Assert.Throws<IdempotencyConfigurationException>(() => new DynamoDbIdempotencyStore(client, options));
+
+        Assert.Contains("TableName", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxBatchGetAttempts", error.Message, StringComparison.Ordinal);
     }
 }

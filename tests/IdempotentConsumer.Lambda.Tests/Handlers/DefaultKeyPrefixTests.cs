@@ -1,4 +1,3 @@
-using IdempotentConsumer.DependencyInjection;
 using IdempotentConsumer.Exceptions;
 using IdempotentConsumer.Execution;
 using IdempotentConsumer.Keys;

@@ -1,4 +1,3 @@
-using IdempotentConsumer.DependencyInjection;
 using IdempotentConsumer.Lambda.DependencyInjection;
 using IdempotentConsumer.Lambda.Sqs;
 using IdempotentConsumer.Lambda.Tests.Support;
@@ -50,6 +49,7 @@ public sealed class DependencyInjectionTests
                 o.KeyPrefix = "ship-orders";
                 o.KeyJmesPath = "orderId";
             })
+            .AddInMemoryIdempotencyStore()
             .AddLambdaSqsBatchProcessor<Order, ShipOrderHandler>(o => o.MaxConcurrency = 1);
         await using var provider = services.BuildServiceProvider();
         var processor = provider.GetRequiredService<SqsBatchProcessor<Order>>();
@@ -71,6 +71,7 @@ public sealed class DependencyInjectionTests
         var shipments = new SideEffects();
         var services = new ServiceCollection()
             .AddIdempotency(o => o.KeyPrefix = "ship-orders")
+            .AddInMemoryIdempotencyStore()
             .AddLambdaSqsBatchProcessor<Order>(
                 (order, _, _) =>
                 {

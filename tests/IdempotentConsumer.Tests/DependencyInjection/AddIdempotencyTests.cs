@@ -1,4 +1,3 @@
-using IdempotentConsumer.DependencyInjection;
 using IdempotentConsumer.Execution;
 using IdempotentConsumer.Keys;
 using IdempotentConsumer.Stores;
@@ -62,7 +61,7 @@ public sealed class AddIdempotencyTests
         var time = new FakeTimeProvider();
         var services = new ServiceCollection().AddSingleton<TimeProvider>(time);
 
-        services.AddIdempotency(configuration.GetSection("Idempotency"));
+        services.AddIdempotency(configuration.GetSection("Idempotency")).AddInMemoryIdempotencyStore();
         await using var provider = services.BuildServiceProvider();
         var executor = provider.GetRequiredService<IdempotencyExecutor>();
         var store = Assert.IsType<InMemoryIdempotencyStore>(provider.GetRequiredService<IIdempotencyStore>());
@@ -102,7 +101,7 @@ public sealed class AddIdempotencyTests
     }
 
     [Fact]
-    public void Given_a_store_registered_before_add_idempotency_When_the_executor_is_resolved_Then_the_in_memory_default_does_not_replace_it()
+    public void Given_a_store_registered_before_add_idempotency_When_the_executor_is_resolved_Then_it_uses_that_store()
     {
         var custom = new InMemoryIdempotencyStore();
         var services = new ServiceCollection().AddSingleton<IIdempotencyStore>(custom);
@@ -115,14 +114,43 @@ public sealed class AddIdempotencyTests
     }
 
     [Fact]
-    public void Given_invalid_bound_options_When_the_executor_is_resolved_Then_it_throws_configuration()
+    public void Given_invalid_bound_options_When_the_executor_is_resolved_Then_every_error_is_reported_at_once()
     {
-        var configuration = Configuration(new() { ["RecordExpiry"] = "-00:00:01" });
+        var configuration = Configuration(new() { ["RecordExpiry"] = "-00:00:01", ["InProgressLease"] = "00:00:00", ["KeyPrefix"] = " " });
         var services = new ServiceCollection();
 
-        services.AddIdempotency(configuration);
+        services.AddIdempotency(configuration).AddInMemoryIdempotencyStore();
         using var provider = services.BuildServiceProvider();
 
-        Assert.Throws<IdempotentConsumer.Exceptions.IdempotencyConfigurationException>(() => provider.GetRequiredService<IdempotencyExecutor>());
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IdempotencyExecutor>());
+        Assert.Equal(3, error.Failures.Count());
+        Assert.Contains(error.Failures, f => f.Contains("RecordExpiry", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("InProgressLease", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("KeyPrefix", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Given_invalid_options_When_the_host_starts_Then_startup_validation_fails_before_any_message()
+    {
+        var services = new ServiceCollection();
+
+        services.AddIdempotency(o => o.RecordExpiry = TimeSpan.Zero).AddInMemoryIdempotencyStore();
+        using var provider = services.BuildServiceProvider();
+
+        // ValidateOnStart registers the startup validator the generic host runs in StartAsync.
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+        Assert.Contains(error.Failures, f => f.Contains("RecordExpiry", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Given_no_store_registered_When_the_executor_is_resolved_Then_it_fails_instead_of_using_memory_silently()
+    {
+        var services = new ServiceCollection();
+
+        services.AddIdempotency(o => o.KeyPrefix = "c");
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<IdempotentConsumer.Exceptions.IdempotencyConfigurationException>(() => provider.GetRequiredService<IdempotencyExecutor>());
+        Assert.Contains("AddInMemoryIdempotencyStore", error.Message, StringComparison.Ordinal);
     }
 }

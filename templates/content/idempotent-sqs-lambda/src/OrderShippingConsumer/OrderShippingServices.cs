@@ -2,9 +2,7 @@
 using Amazon.DynamoDBv2;
 using IdempotentConsumer.DynamoDB;
 #elif (UseSqlite)
-using IdempotentConsumer.Sqlite.DependencyInjection;
 #endif
-using IdempotentConsumer.DependencyInjection;
 using IdempotentConsumer.Keys;
 using IdempotentConsumer.Lambda.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection;

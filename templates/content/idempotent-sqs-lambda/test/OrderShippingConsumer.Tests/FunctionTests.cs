@@ -3,9 +3,7 @@ using Amazon.Lambda.TestUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using OrderShippingConsumer.Shipping;
 #if (UseDynamoDb)
-using IdempotentConsumer.DependencyInjection;
 #elif (UseSqlite)
-using IdempotentConsumer.Sqlite.DependencyInjection;
 #endif
 
 namespace OrderShippingConsumer.Tests;

@@ -5,10 +5,9 @@ using Amazon.SQS;
 using Amazon.DynamoDBv2;
 using IdempotentConsumer.DynamoDB;
 #elif (UseSqlite)
-using IdempotentConsumer.Sqlite.DependencyInjection;
 #endif
 using IdempotentConsumer;
-using IdempotentConsumer.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection;
 using IdempotentConsumer.Hosting.DependencyInjection;
 using IdempotentConsumer.Keys;
 using OrderShippingConsumer.Shipping;

@@ -8,7 +8,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OrderShippingConsumer.Shipping;
 #if (UseDynamoDb)
-using IdempotentConsumer.DependencyInjection;
 #endif
 
 namespace OrderShippingConsumer.Tests;
