@@ -16,8 +16,8 @@ public abstract partial class IdempotencyStoreConformanceTests
         }
     }
 
-    /// <summary>Runs one race of <see cref="RaceContenders"/> attempts on a fresh key and asserts a single winner.</summary>
-    protected async Task RaceOnceAsync(int round)
+    // One race of RaceContenders attempts on a fresh key; exactly one wins and every loser sees the winner's record.
+    private async Task RaceOnceAsync(int round)
     {
         var key = NewKey();
         var requests = Enumerable.Range(0, RaceContenders).Select(_ => NewBegin(key, NewOwner())).ToArray();

@@ -31,14 +31,14 @@ public abstract partial class IdempotencyStoreConformanceTests
         AssertClose(completedExpiry, (await GetExistingAsync(key)).ExpiresAt, ExpiresAtTolerance);
     }
 
-    /// <summary>Stored responses are opaque text: every Unicode plane and a large body come back byte for byte.</summary>
+    /// <summary>Stored responses are opaque text: every Unicode plane and a large body (up to <see cref="LargeResponseLength"/> characters) come back byte for byte.</summary>
     [Fact]
     public async Task Given_a_large_unicode_response_When_completed_and_read_Then_it_round_trips_exactly()
     {
         var key = NewKey();
         var owner = NewOwner();
         await BeginAndAssertWonAsync(NewBegin(key, owner));
-        var response = BuildUnicodeResponse(100 * 1024);
+        var response = BuildUnicodeResponse(LargeResponseLength);
 
         await Store.CompleteAsync(new CompleteRequest(key, owner, T0 + TimeSpan.FromHours(1), response, null));
 
@@ -48,20 +48,16 @@ public abstract partial class IdempotencyStoreConformanceTests
         Assert.Equal(response, replay.Existing?.ResponseData);
     }
 
-    private static string BuildUnicodeResponse(int minimumChars)
+    // As many copies of the sample as fit in maxChars, as a JSON array: "[s,s,...,s]".
+    private static string BuildUnicodeResponse(int maxChars)
     {
         // Latin, accents, CJK, RTL, emoji with surrogate pairs and joiners, quotes and escapes JSON must keep.
         const string sample = "{\"note\":\"Ça marche — 注文を発送しました; شكرا; 👩‍💻🚚📦 \\\"quoted\\\" \\\\ tab\\t\"}";
-        var builder = new StringBuilder(minimumChars + sample.Length);
-        builder.Append('[');
-        while (builder.Length < minimumChars)
+        var builder = new StringBuilder(maxChars);
+        builder.Append('[').Append(sample);
+        while (builder.Length + 1 + sample.Length + 1 <= maxChars)
         {
-            if (builder.Length > 1)
-            {
-                builder.Append(',');
-            }
-
-            builder.Append(sample);
+            builder.Append(',').Append(sample);
         }
 
         return builder.Append(']').ToString();
