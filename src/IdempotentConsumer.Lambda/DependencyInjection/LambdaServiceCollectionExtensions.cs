@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using IdempotentConsumer.DependencyInjection;
 using IdempotentConsumer.Execution;
 using IdempotentConsumer.Lambda.Handlers;
@@ -20,7 +21,7 @@ public static class LambdaServiceCollectionExtensions
     /// <see cref="IdempotencyOptions.KeyPrefix"/>, the prefix is the function's identity, <c>{AWS_LAMBDA_FUNCTION_NAME}.{_HANDLER}</c>;
     /// resolving the processor fails with <see cref="Exceptions.IdempotencyConfigurationException"/> when neither is set.
     /// </summary>
-    public static IServiceCollection AddLambdaSqsBatchProcessor<TMessage, THandler>(this IServiceCollection services, Action<SqsBatchProcessorOptions>? configure = null)
+    public static IServiceCollection AddLambdaSqsBatchProcessor<TMessage, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(this IServiceCollection services, Action<SqsBatchProcessorOptions>? configure = null)
         where THandler : class, IMessageHandler<TMessage>
     {
         ArgumentNullException.ThrowIfNull(services);
