@@ -68,8 +68,13 @@ public sealed class IdempotencyOptions
     /// <summary>How many times a begin that lost to a record that then vanished is tried in all. Default: 3.</summary>
     public int MaxInconsistentStateAttempts { get; set; } = 3;
 
-    /// <summary>Serializer options for stored responses and for serializing typed payloads for JMESPath. Set a source-generated resolver for AOT.</summary>
-    public JsonSerializerOptions SerializerOptions { get; set; } = JsonSerializerOptions.Web;
+    /// <summary>
+    /// Serializer options for stored responses and for serializing typed payloads into key material. Default:
+    /// <see cref="Serialization.IdempotencyJsonDefaults.Web"/>. For trimming or Native AOT, set options whose
+    /// <see cref="JsonSerializerOptions.TypeInfoResolver"/> is a source-generated <c>JsonSerializerContext</c>
+    /// that knows the payload and result types.
+    /// </summary>
+    public JsonSerializerOptions SerializerOptions { get; set; } = Serialization.IdempotencyJsonDefaults.Web;
 
     /// <summary>
     /// Runs on replays only (never on a first execution): receives the deserialized stored response and

@@ -100,7 +100,7 @@ internal sealed class SqsConsumerRegistration<TMessage>
             var executor = new IdempotencyExecutor(store, idempotency, timeProvider, services.GetService<ILogger<IdempotencyExecutor>>());
             var keyFromIncoming = KeyFromIncoming;
             pipeline.UseIdempotency(executor, keyFromIncoming is null ? null : context => keyFromIncoming(context.Incoming));
-            var typeInfo = TypeInfo ?? (JsonTypeInfo<TMessage>)(SerializerOptions ?? JsonSerializerOptions.Web).GetTypeInfo(typeof(TMessage));
+            var typeInfo = TypeInfo ?? (JsonTypeInfo<TMessage>)(SerializerOptions ?? Serialization.IdempotencyJsonDefaults.Web).GetTypeInfo(typeof(TMessage));
             keys = new ReceiveKeyReader<TMessage>(executor, typeInfo, keyFromIncoming);
         }
 

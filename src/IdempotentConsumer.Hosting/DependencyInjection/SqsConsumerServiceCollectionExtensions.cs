@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using IdempotentConsumer.Hosting.Options;
 using IdempotentConsumer.Hosting.Worker;
@@ -23,7 +24,7 @@ public static class SqsConsumerServiceCollectionExtensions
     /// <see cref="IIdempotencyStore"/> in DI, the in-memory one when none is registered.
     /// </summary>
     /// <returns>A builder for idempotency, retry and concurrency settings.</returns>
-    public static SqsConsumerBuilder<TMessage> AddSqsConsumer<TMessage, THandler>(this IServiceCollection services, Action<SqsConsumerOptions> configure)
+    public static SqsConsumerBuilder<TMessage> AddSqsConsumer<TMessage, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(this IServiceCollection services, Action<SqsConsumerOptions> configure)
         where THandler : class, IMessageHandler<TMessage>
     {
         ArgumentNullException.ThrowIfNull(configure);
@@ -35,14 +36,14 @@ public static class SqsConsumerServiceCollectionExtensions
     /// options from a configuration section (e.g. <c>configuration.GetSection("Consumers:Orders")</c>, whose key
     /// <c>Orders</c> becomes the consumer's default name), then applying <paramref name="configure"/>.
     /// </summary>
-    public static SqsConsumerBuilder<TMessage> AddSqsConsumer<TMessage, THandler>(this IServiceCollection services, IConfiguration configuration, Action<SqsConsumerOptions>? configure = null)
+    public static SqsConsumerBuilder<TMessage> AddSqsConsumer<TMessage, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(this IServiceCollection services, IConfiguration configuration, Action<SqsConsumerOptions>? configure = null)
         where THandler : class, IMessageHandler<TMessage>
     {
         ArgumentNullException.ThrowIfNull(configuration);
         return services.AddSqsConsumerCore<TMessage, THandler>(configuration, configure);
     }
 
-    private static SqsConsumerBuilder<TMessage> AddSqsConsumerCore<TMessage, THandler>(this IServiceCollection services, IConfiguration? configuration, Action<SqsConsumerOptions>? configure)
+    private static SqsConsumerBuilder<TMessage> AddSqsConsumerCore<TMessage, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(this IServiceCollection services, IConfiguration? configuration, Action<SqsConsumerOptions>? configure)
         where THandler : class, IMessageHandler<TMessage>
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -57,7 +58,8 @@ public static class SqsConsumerServiceCollectionExtensions
         var options = services.AddOptions<SqsConsumerOptions>(optionsName);
         if (configuration is not null)
         {
-            options.Bind(configuration);
+            options.Configure(o => SqsConsumerOptionsBinder.Bind(configuration, o));
+            services.AddSingleton<IOptionsChangeTokenSource<SqsConsumerOptions>>(new ConfigurationChangeTokenSource<SqsConsumerOptions>(optionsName, configuration));
         }
 
         if (configure is not null)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using IdempotentConsumer.Execution;
 using IdempotentConsumer.Lambda.Handlers;
 using IdempotentConsumer.Lambda.Sqs;
@@ -19,7 +20,7 @@ public static class LambdaServiceCollectionExtensions
     /// <see cref="IdempotencyOptions.KeyPrefix"/>, the prefix is the function's identity, <c>{AWS_LAMBDA_FUNCTION_NAME}.{_HANDLER}</c>;
     /// resolving the processor fails with <see cref="Exceptions.IdempotencyConfigurationException"/> when neither is set.
     /// </summary>
-    public static IServiceCollection AddLambdaSqsBatchProcessor<TMessage, THandler>(this IServiceCollection services, Action<SqsBatchProcessorOptions>? configure = null)
+    public static IServiceCollection AddLambdaSqsBatchProcessor<TMessage, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(this IServiceCollection services, Action<SqsBatchProcessorOptions>? configure = null)
         where THandler : class, IMessageHandler<TMessage>
     {
         ArgumentNullException.ThrowIfNull(services);

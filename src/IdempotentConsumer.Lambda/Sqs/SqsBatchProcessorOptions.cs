@@ -59,8 +59,8 @@ public sealed class SqsBatchProcessorOptions
     /// <summary>In-process retry of transient handler failures, inside the lease. Null: no retry. Default: the core defaults.</summary>
     public MessageRetryOptions? Retry { get; set; } = new();
 
-    /// <summary>Options for deserializing bodies (set a source-generated resolver for trimming/AOT). Default: <see cref="JsonSerializerOptions.Web"/>.</summary>
-    public JsonSerializerOptions SerializerOptions { get; set; } = JsonSerializerOptions.Web;
+    /// <summary>Options for deserializing bodies (set a source-generated resolver for trimming/AOT). Default: <see cref="Serialization.IdempotencyJsonDefaults.Web"/>.</summary>
+    public JsonSerializerOptions SerializerOptions { get; set; } = Serialization.IdempotencyJsonDefaults.Web;
 
     internal void Validate()
     {

@@ -284,7 +284,7 @@ public sealed class IdempotencyStormBuilder<TMessage>
         return this;
     }
 
-    /// <summary>Serializer options for the message bodies and stored responses. Default: <see cref="JsonSerializerOptions.Web"/>.</summary>
+    /// <summary>Serializer options for the message bodies and stored responses. Default: <see cref="Serialization.IdempotencyJsonDefaults.Web"/>.</summary>
     public IdempotencyStormBuilder<TMessage> WithSerializerOptions(JsonSerializerOptions options)
     {
         _settings.SerializerOptions = options ?? throw new ArgumentNullException(nameof(options));

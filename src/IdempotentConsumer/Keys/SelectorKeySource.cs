@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using IdempotentConsumer.Serialization;
 
 namespace IdempotentConsumer.Keys;
 
@@ -26,16 +28,37 @@ internal sealed class SelectorKeySource<TPayload>(Func<TPayload, object?> select
             case ITuple tuple:
                 // System.Text.Json writes a ValueTuple as {} (its items are fields), which would be "no key" for
                 // every message: a tuple keys as the array of its items instead.
-                var items = new object?[tuple.Length];
-                for (var i = 0; i < items.Length; i++)
-                {
-                    items[i] = tuple[i];
-                }
-
-                return CanonicalJson.TryCanonicalize(JsonSerializer.SerializeToElement(items, payload.SerializerOptions), out material);
+                return CanonicalJson.TryCanonicalize(SerializeItems(tuple, payload.SerializerOptions), out material);
             case var other:
-                var json = JsonSerializer.SerializeToElement(other, other.GetType(), payload.SerializerOptions);
+                var json = JsonSerializer.SerializeToElement(other, IdempotencyJsonDefaults.GetTypeInfo(payload.SerializerOptions, other.GetType()));
                 return CanonicalJson.TryCanonicalize(json, out material);
         }
+    }
+
+    // Each item through the metadata of its runtime type, as the serializer writes an object?[]: no reflection
+    // where the options carry a source-generated resolver.
+    private static JsonElement SerializeItems(ITuple tuple, JsonSerializerOptions options)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            for (var i = 0; i < tuple.Length; i++)
+            {
+                if (tuple[i] is { } item)
+                {
+                    JsonSerializer.Serialize(writer, item, IdempotencyJsonDefaults.GetTypeInfo(options, item.GetType()));
+                }
+                else
+                {
+                    writer.WriteNullValue();
+                }
+            }
+
+            writer.WriteEndArray();
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
     }
 }

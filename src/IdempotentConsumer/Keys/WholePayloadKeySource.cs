@@ -1,5 +1,6 @@
 using System.Text.Json;
 using IdempotentConsumer.Exceptions;
+using IdempotentConsumer.Serialization;
 
 namespace IdempotentConsumer.Keys;
 
@@ -119,7 +120,7 @@ internal sealed class WholePayloadKeySource : IdempotencyKeySource
                 }
             }
 
-            return JsonSerializer.SerializeToDocument(payload.Value, payload.Value!.GetType(), payload.SerializerOptions);
+            return JsonSerializer.SerializeToDocument(payload.Value, IdempotencyJsonDefaults.GetTypeInfo(payload.SerializerOptions, payload.Value!.GetType()));
         }
         catch (JsonException ex)
         {

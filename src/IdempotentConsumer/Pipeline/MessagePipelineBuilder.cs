@@ -20,7 +20,7 @@ public sealed class MessagePipelineBuilder<TMessage>
     // so WithTimeProvider after UseRetry still applies.
     private readonly List<Func<MessagePipelineBuilder<TMessage>, IMessageMiddleware<TMessage>>> _middleware = [];
     private JsonTypeInfo<TMessage>? _typeInfo;
-    private JsonSerializerOptions _serializerOptions = JsonSerializerOptions.Web;
+    private JsonSerializerOptions _serializerOptions = Serialization.IdempotencyJsonDefaults.Web;
     private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
     private TimeProvider _timeProvider = TimeProvider.System;
     private RedeliveryOptions? _redelivery;

@@ -242,4 +242,71 @@ public sealed class SqsConsumerRegistrationTests
 
         Assert.True(result.Succeeded);
     }
+
+    [Fact]
+    public void Given_every_configurable_member_in_configuration_When_registered_Then_each_is_bound_and_only_code_members_are_left_out()
+    {
+        var values = new Dictionary<string, string?>();
+        var expected = new List<(string Path, object Value)>();
+        var codeOnly = new List<string>();
+        Collect(new SqsConsumerOptions(), string.Empty, values, expected, codeOnly);
+        values["QueueUrl"] = QueueUrl;
+        expected.RemoveAll(e => e.Path == "QueueUrl");
+        var services = Services();
+
+        var builder = services.AddSqsConsumer<Order, ShipOrderHandler>(Configuration(values));
+        using var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<IOptionsMonitor<SqsConsumerOptions>>().Get(builder.OptionsName);
+
+        Assert.Equal(
+            ["Idempotency:KeySource", "Idempotency:PayloadValidationSource", "Idempotency:ResponseHook", "Idempotency:SerializerOptions", "Retry:ShouldRetry"],
+            codeOnly.Order());
+        Assert.All(expected, e => Assert.Equal(e.Value, Read(options, e.Path)));
+        Assert.True(expected.Count > 30);
+    }
+
+    // A value unlike the default (and still valid) for each member of a bindable type; nested option objects recursively.
+    private static void Collect(object options, string prefix, Dictionary<string, string?> values, List<(string, object)> expected, List<string> codeOnly)
+    {
+        foreach (var property in options.GetType().GetProperties().Where(p => p.CanWrite))
+        {
+            var path = prefix + property.Name;
+            var current = property.GetValue(options);
+            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            object? value = type switch
+            {
+                _ when type == typeof(string) => "from-config-" + property.Name,
+                _ when type == typeof(TimeSpan) => current is TimeSpan t ? t + TimeSpan.FromMilliseconds(1) : TimeSpan.FromSeconds(5),
+                _ when type == typeof(bool) => !(bool)current!,
+                _ when type == typeof(int) => current is int i ? (i > 1 ? i - 1 : i + 1) : 5,
+                _ when type == typeof(double) => (double)current! + 1,
+                _ when type.IsEnum => Enum.GetValues(type).Cast<object>().First(v => !v.Equals(current)),
+                _ => null,
+            };
+            if (value is not null)
+            {
+                values[path] = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture);
+                expected.Add((path, value));
+            }
+            else if (type.IsClass && type.Namespace!.StartsWith("IdempotentConsumer", StringComparison.Ordinal) && current is not null && !type.IsAbstract)
+            {
+                Collect(current, path + ":", values, expected, codeOnly);
+            }
+            else
+            {
+                codeOnly.Add(path);
+            }
+        }
+    }
+
+    private static object? Read(object options, string path)
+    {
+        object? current = options;
+        foreach (var name in path.Split(':'))
+        {
+            current = current!.GetType().GetProperty(name)!.GetValue(current);
+        }
+
+        return current;
+    }
 }

@@ -153,4 +153,59 @@ public sealed class AddIdempotencyTests
         var error = Assert.Throws<IdempotentConsumer.Exceptions.IdempotencyConfigurationException>(() => provider.GetRequiredService<IdempotencyExecutor>());
         Assert.Contains("AddInMemoryIdempotencyStore", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Given_every_configurable_option_in_configuration_When_added_Then_each_is_bound_and_only_code_members_are_left_out()
+    {
+        var defaults = new IdempotencyOptions();
+        var values = new Dictionary<string, string?>();
+        var expected = new Dictionary<string, object>();
+        var codeOnly = new List<string>();
+        foreach (var property in typeof(IdempotencyOptions).GetProperties().Where(p => p.CanWrite))
+        {
+            var current = property.GetValue(defaults);
+            object? value = property.PropertyType switch
+            {
+                var t when t == typeof(string) => "from-config-" + property.Name,
+                var t when t == typeof(TimeSpan) => (TimeSpan)current! + TimeSpan.FromMinutes(7),
+                var t when t == typeof(bool) => !(bool)current!,
+                var t when t == typeof(int) => (int)current! + 7,
+                var t when t == typeof(IdempotencyHashAlgorithm) => IdempotencyHashAlgorithm.Md5,
+                _ => null,
+            };
+            if (value is null)
+            {
+                codeOnly.Add(property.Name);
+                continue;
+            }
+
+            values[property.Name] = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture);
+            expected[property.Name] = value;
+        }
+
+        var services = new ServiceCollection();
+        services.AddIdempotency(Configuration(values));
+        using var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<IOptions<IdempotencyOptions>>().Value;
+
+        Assert.Equal(["KeySource", "PayloadValidationSource", "ResponseHook", "SerializerOptions"], codeOnly.Order());
+        Assert.All(expected, e => Assert.Equal(e.Value, typeof(IdempotencyOptions).GetProperty(e.Key)!.GetValue(options)));
+        Assert.Equal(11, expected.Count);
+    }
+
+    [Fact]
+    public void Given_configuration_without_a_key_When_added_Then_that_option_keeps_its_default()
+    {
+        var services = new ServiceCollection();
+        services.AddIdempotency(Configuration(new() { ["KeyPrefix"] = "only-prefix" }));
+        using var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<IOptions<IdempotencyOptions>>().Value;
+        var defaults = new IdempotencyOptions();
+
+        Assert.Equal("only-prefix", options.KeyPrefix);
+        Assert.Equal(defaults.RecordExpiry, options.RecordExpiry);
+        Assert.Equal(defaults.LocalCacheMaxItems, options.LocalCacheMaxItems);
+        Assert.Equal(defaults.MaxInconsistentStateAttempts, options.MaxInconsistentStateAttempts);
+        Assert.Null(options.KeyJmesPath);
+    }
 }

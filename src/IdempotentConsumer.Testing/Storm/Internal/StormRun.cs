@@ -395,6 +395,11 @@ internal sealed class StormRun<TMessage>
         }
     }
 
+    // By the runtime type's metadata from the configured options, as the executor stores it: no reflection
+    // where the options carry a source-generated resolver.
+    private string SerializeResponse(object? response) =>
+        response is null ? "null" : JsonSerializer.Serialize(response, _settings.SerializerOptions.GetTypeInfo(response.GetType()));
+
     /// <summary>True when a replayed response is not the one this message's own handler would have produced.</summary>
     private bool IsAnotherMessagesResponse(int logicalIndex, object? replayed)
     {
@@ -406,14 +411,14 @@ internal sealed class StormRun<TMessage>
         string? expected;
         try
         {
-            expected = JsonSerializer.Serialize(_settings.ResponseFactory(_messages[logicalIndex]), _settings.SerializerOptions);
+            expected = SerializeResponse(_settings.ResponseFactory(_messages[logicalIndex]));
         }
         catch (Exception ex) when (ex is NotSupportedException or JsonException or InvalidOperationException)
         {
             return true; // this message's response cannot be stored, so any stored response replayed to it is another's
         }
 
-        var actual = JsonSerializer.Serialize(replayed, _settings.SerializerOptions);
+        var actual = SerializeResponse(replayed);
         return !string.Equals(expected, actual, StringComparison.Ordinal);
     }
 

@@ -75,7 +75,7 @@ internal sealed class StormSettings<TMessage>(IdempotencyKeySource keySource)
 
     public Action<MessagePipelineBuilder<TMessage>>? ConfigurePipeline { get; set; }
 
-    public JsonSerializerOptions SerializerOptions { get; set; } = JsonSerializerOptions.Web;
+    public JsonSerializerOptions SerializerOptions { get; set; } = Serialization.IdempotencyJsonDefaults.Web;
 
     public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
 

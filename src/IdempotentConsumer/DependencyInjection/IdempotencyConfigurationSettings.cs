@@ -1,0 +1,49 @@
+using IdempotentConsumer.Keys;
+
+namespace IdempotentConsumer.DependencyInjection;
+
+/// <summary>
+/// The configuration-bindable part of <see cref="IdempotencyOptions"/>. The options themselves also hold
+/// serializer options and delegates, which the configuration binder's source generator cannot (and should not)
+/// bind; binding this type instead keeps <c>AddIdempotency(configuration)</c> free of the reflection binder.
+/// Null members were absent from configuration and leave the option's default.
+/// </summary>
+internal sealed class IdempotencyConfigurationSettings
+{
+    public string? KeyPrefix { get; set; }
+
+    public TimeSpan? RecordExpiry { get; set; }
+
+    public TimeSpan? InProgressLease { get; set; }
+
+    public string? KeyJmesPath { get; set; }
+
+    public string? PayloadValidationJmesPath { get; set; }
+
+    public bool? ThrowOnMissingKey { get; set; }
+
+    public bool? UseLocalCache { get; set; }
+
+    public int? LocalCacheMaxItems { get; set; }
+
+    public IdempotencyHashAlgorithm? HashAlgorithm { get; set; }
+
+    public bool? Disabled { get; set; }
+
+    public int? MaxInconsistentStateAttempts { get; set; }
+
+    public void ApplyTo(IdempotencyOptions options)
+    {
+        options.KeyPrefix = KeyPrefix ?? options.KeyPrefix;
+        options.RecordExpiry = RecordExpiry ?? options.RecordExpiry;
+        options.InProgressLease = InProgressLease ?? options.InProgressLease;
+        options.KeyJmesPath = KeyJmesPath ?? options.KeyJmesPath;
+        options.PayloadValidationJmesPath = PayloadValidationJmesPath ?? options.PayloadValidationJmesPath;
+        options.ThrowOnMissingKey = ThrowOnMissingKey ?? options.ThrowOnMissingKey;
+        options.UseLocalCache = UseLocalCache ?? options.UseLocalCache;
+        options.LocalCacheMaxItems = LocalCacheMaxItems ?? options.LocalCacheMaxItems;
+        options.HashAlgorithm = HashAlgorithm ?? options.HashAlgorithm;
+        options.Disabled = Disabled ?? options.Disabled;
+        options.MaxInconsistentStateAttempts = MaxInconsistentStateAttempts ?? options.MaxInconsistentStateAttempts;
+    }
+}
