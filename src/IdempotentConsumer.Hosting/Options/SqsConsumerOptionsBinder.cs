@@ -1,4 +1,3 @@
-using IdempotentConsumer.DependencyInjection;
 using IdempotentConsumer.Pipeline;
 using Microsoft.Extensions.Configuration;
 

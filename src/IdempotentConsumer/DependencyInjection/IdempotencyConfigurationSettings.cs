@@ -1,6 +1,6 @@
 using IdempotentConsumer.Keys;
 
-namespace IdempotentConsumer.DependencyInjection;
+namespace IdempotentConsumer;
 
 /// <summary>
 /// The configuration-bindable part of <see cref="IdempotencyOptions"/>. The options themselves also hold

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace IdempotentConsumer.DependencyInjection;
+namespace IdempotentConsumer;
 
 /// <summary>Binds <see cref="IdempotencyOptions"/> from configuration without the reflection-based binder.</summary>
 public static class IdempotencyOptionsConfigurationExtensions

@@ -45,7 +45,7 @@ public static class IdempotencyServiceCollectionExtensions
     public static IServiceCollection AddIdempotency(this IServiceCollection services, IConfiguration configuration, Action<IdempotencyOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<IdempotencyOptions>().Configure(options => options.Bind(configuration));
+        services.AddOptions<IdempotencyOptions>().Configure(options => IdempotencyOptionsConfigurationExtensions.Bind(options, configuration));
         services.AddSingleton<IOptionsChangeTokenSource<IdempotencyOptions>>(new ConfigurationChangeTokenSource<IdempotencyOptions>(configuration));
         return services.AddIdempotency(configure);
     }
