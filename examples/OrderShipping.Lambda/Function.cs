@@ -44,7 +44,7 @@ public sealed class Function
         ArgumentNullException.ThrowIfNull(shippingApi);
         _processor = SqsBatchProcessor.For<Order>(OrderShippingIdempotency.KeyPrefix)
             .WithStore(store)
-            .ConfigureIdempotency(options =>
+            .WithIdempotency(options =>
             {
                 OrderShippingIdempotency.Configure(options);
 

@@ -1,56 +1,34 @@
-using System.Diagnostics.CodeAnalysis;
-using IdempotentConsumer.Execution;
-using IdempotentConsumer.Lambda.Handlers;
+using IdempotentConsumer;
+using IdempotentConsumer.Exceptions;
+using IdempotentConsumer.Stores;
 using IdempotentConsumer.Lambda.Sqs;
-using IdempotentConsumer.Pipeline;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace IdempotentConsumer.Lambda.DependencyInjection;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers SQS batch processors for Lambda functions that build a service provider.</summary>
 public static class LambdaServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="SqsBatchProcessor{TMessage}"/> (singleton) around <typeparamref name="THandler"/>, resolved in a
-    /// new scope for each record, plus the core idempotency services (<c>AddIdempotency</c>; configure the key prefix,
-    /// key and store there). Batch options are named after <typeparamref name="TMessage"/>. Without a
-    /// <see cref="IdempotencyOptions.KeyPrefix"/>, the prefix is the function's identity, <c>{AWS_LAMBDA_FUNCTION_NAME}.{_HANDLER}</c>;
-    /// resolving the processor fails with <see cref="Exceptions.IdempotencyConfigurationException"/> when neither is set.
+    /// Registers an <see cref="SqsBatchProcessor{TMessage}"/> (singleton) built by <paramref name="build"/> when it is first
+    /// resolved (at cold start), e.g. <c>b =&gt; b.WithKey(o =&gt; o.OrderId).Handle&lt;ShipOrderHandler&gt;()</c>. Each
+    /// processor has its own executor; the store is the builder's (<c>WithStore</c>) or the <see cref="IIdempotencyStore"/>
+    /// registered in services, and resolving fails with <see cref="IdempotencyConfigurationException"/> when
+    /// there is none. Idempotency options registered with <c>AddIdempotency</c> are the base the builder's changes apply to;
+    /// without a key prefix there or in the builder, the prefix is the function's identity, <c>{AWS_LAMBDA_FUNCTION_NAME}.{_HANDLER}</c>.
+    /// Handlers given as types (<c>Handle&lt;THandler&gt;()</c>) are resolved from a new scope for each record: register them.
     /// </summary>
-    public static IServiceCollection AddLambdaSqsBatchProcessor<TMessage, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>(this IServiceCollection services, Action<SqsBatchProcessorOptions>? configure = null)
-        where THandler : class, IMessageHandler<TMessage>
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        services.TryAddScoped<THandler>();
-        return services.AddProcessor<TMessage>(configure, builder => builder.BuildWithHandlerFromServices<THandler>());
-    }
-
-    /// <summary>As <see cref="AddLambdaSqsBatchProcessor{TMessage, THandler}"/>, with the handler as a delegate.</summary>
-    public static IServiceCollection AddLambdaSqsBatchProcessor<TMessage>(
-        this IServiceCollection services,
-        Func<TMessage, MessageContext<TMessage>, CancellationToken, ValueTask> handler,
-        Action<SqsBatchProcessorOptions>? configure = null)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(handler);
-        return services.AddProcessor<TMessage>(configure, builder => builder.Build(handler));
-    }
-
-    /// <summary>The name of the <see cref="SqsBatchProcessorOptions"/> used by the processor of <typeparamref name="TMessage"/>.</summary>
-    public static string OptionsName<TMessage>() => typeof(TMessage).FullName ?? typeof(TMessage).Name;
-
-    private static IServiceCollection AddProcessor<TMessage>(
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Batch options (named <see cref="OptionsName{TMessage}"/>), applied before the builder's <c>Configure</c>.</param>
+    /// <param name="build">Sets the key, store, envelope, … and ends with a <c>Handle</c>.</param>
+    public static IServiceCollection AddSqsBatchProcessor<TMessage>(
         this IServiceCollection services,
         Action<SqsBatchProcessorOptions>? configure,
-        Func<MessagePipelineBuilder<TMessage>, MessagePipeline<TMessage>> build)
+        Action<SqsBatchProcessorBuilder<TMessage>> build)
     {
-        services.AddIdempotency();
-
-        // Resolved when the options are first read (building the processor), after every Configure.
-        services.PostConfigure<IdempotencyOptions>(o => o.KeyPrefix = LambdaKeyPrefix.Resolve(o.KeyPrefix));
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(build);
         var name = OptionsName<TMessage>();
         var options = services.AddOptions<SqsBatchProcessorOptions>(name);
         if (configure is not null)
@@ -60,14 +38,17 @@ public static class LambdaServiceCollectionExtensions
 
         services.TryAddSingleton(sp =>
         {
-            var batchOptions = sp.GetRequiredService<IOptionsMonitor<SqsBatchProcessorOptions>>().Get(name);
-            var executor = sp.GetRequiredService<IdempotencyExecutor>();
-            var loggerFactory = sp.GetService<ILoggerFactory>();
-            var timeProvider = sp.GetService<TimeProvider>() ?? TimeProvider.System;
-            var middleware = sp.GetServices<IMessageMiddleware<TMessage>>();
-            var pipeline = build(SqsPipeline.Create(executor, batchOptions, null, loggerFactory, timeProvider, middleware));
-            return new SqsBatchProcessor<TMessage>(pipeline, batchOptions, sp.GetRequiredService<IServiceScopeFactory>(), loggerFactory, timeProvider);
+            var builder = new SqsBatchProcessorBuilder<TMessage>(
+                sp,
+                sp.GetRequiredService<IOptionsMonitor<SqsBatchProcessorOptions>>().Get(name),
+                sp.GetService<IOptions<IdempotencyOptions>>()?.Value);
+            build(builder);
+            return builder.Built ?? throw new IdempotencyConfigurationException(
+                $"The SQS batch processor of {typeof(TMessage).Name} has no handler: end the build action with Handle(...).");
         });
         return services;
     }
+
+    /// <summary>The name of the <see cref="SqsBatchProcessorOptions"/> used by the processor of <typeparamref name="TMessage"/>.</summary>
+    public static string OptionsName<TMessage>() => typeof(TMessage).FullName ?? typeof(TMessage).Name;
 }

@@ -1,4 +1,3 @@
-using System.Reflection;
 using IdempotentConsumer.Exceptions;
 using IdempotentConsumer.Execution;
 using Microsoft.Extensions.Logging;
@@ -21,13 +20,8 @@ internal static class LambdaKeyPrefix
     /// <summary>True when the prefix is blank or still the core's placeholder.</summary>
     public static bool IsUnset(string? prefix) => string.IsNullOrWhiteSpace(prefix) || string.Equals(prefix, CorePlaceholder, StringComparison.Ordinal);
 
-    /// <summary>The given prefix, or the function's identity when none was given.</summary>
-    /// <exception cref="IdempotencyConfigurationException">No prefix was given and the function's identity is unknown.</exception>
-    public static string Resolve(string? prefix) => IsUnset(prefix) ? FromEnvironment() : prefix!;
-
-    /// <summary><c>{function}.{handler}</c>, or whichever of the two Lambda set.</summary>
-    /// <exception cref="IdempotencyConfigurationException">Neither variable is set (not running in Lambda).</exception>
-    public static string FromEnvironment()
+    /// <summary><c>{function}.{handler}</c>, or whichever of the two Lambda set; null outside Lambda.</summary>
+    public static string? TryFromEnvironment()
     {
         var function = Environment.GetEnvironmentVariable(FunctionNameVariable);
         var handler = Environment.GetEnvironmentVariable(HandlerVariable);
@@ -36,11 +30,22 @@ internal static class LambdaKeyPrefix
             (false, false) => $"{function}.{handler}",
             (false, true) => function!,
             (true, false) => handler!,
-            _ => throw new IdempotencyConfigurationException(
-                $"No idempotency key prefix: set IdempotencyOptions.KeyPrefix (or pass a consumer name) to a stable name for this consumer. " +
-                $"The default, the function name plus the handler, is unknown here: neither {FunctionNameVariable} nor {HandlerVariable} is set. " +
-                $"A shared placeholder prefix would let unrelated consumers replay each other's records."),
+            _ => null,
         };
+    }
+
+    /// <summary><c>{function}.{handler}</c>, or whichever of the two Lambda set.</summary>
+    /// <exception cref="IdempotencyConfigurationException">Neither variable is set (not running in Lambda).</exception>
+    public static string FromEnvironment() => TryFromEnvironment() ?? throw Missing();
+
+    /// <summary>Fails when the options still have no prefix of their own (neither given nor the function's identity).</summary>
+    /// <exception cref="IdempotencyConfigurationException">The prefix is unset.</exception>
+    public static void EnsureSet(IdempotencyOptions options)
+    {
+        if (IsUnset(options.KeyPrefix))
+        {
+            throw Missing();
+        }
     }
 
     /// <summary>The executor itself when its prefix was set; otherwise one over the same store and options with the function's identity.</summary>
@@ -51,23 +56,13 @@ internal static class LambdaKeyPrefix
             return executor;
         }
 
-        var options = Copy(executor.Options);
+        var options = executor.Options.Clone();
         options.KeyPrefix = FromEnvironment();
         return new IdempotencyExecutor(executor.Store, options, timeProvider, loggerFactory?.CreateLogger<IdempotencyExecutor>());
     }
 
-    // Every settable option is carried over, so options added to the core later are not silently dropped.
-    private static IdempotencyOptions Copy(IdempotencyOptions source)
-    {
-        var copy = new IdempotencyOptions();
-        foreach (var property in typeof(IdempotencyOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance))
-        {
-            if (property.CanRead && property.CanWrite && property.GetIndexParameters().Length == 0)
-            {
-                property.SetValue(copy, property.GetValue(source));
-            }
-        }
-
-        return copy;
-    }
+    private static IdempotencyConfigurationException Missing() => new(
+        $"No idempotency key prefix: name the consumer (SqsBatchProcessor.For<T>(\"name\"), WithKeyPrefix, or IdempotencyOptions.KeyPrefix) with a stable name. " +
+        $"The default, the function name plus the handler, is unknown here: neither {FunctionNameVariable} nor {HandlerVariable} is set. " +
+        $"A shared placeholder prefix would let unrelated consumers replay each other's records.");
 }

@@ -11,7 +11,7 @@ namespace IdempotentConsumer.Lambda.Logging;
 /// with the entry's structured fields as properties, so CloudWatch Logs Insights can query them
 /// (<c>filter reason = "InProgressElsewhere"</c>). Used when no <see cref="ILoggerFactory"/> is configured.
 /// </summary>
-public sealed class LambdaContextLogger : ILogger
+internal sealed class LambdaContextLogger : ILogger
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly ILambdaLogger _lambdaLogger;

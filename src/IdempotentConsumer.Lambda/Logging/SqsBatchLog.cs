@@ -1,3 +1,4 @@
+using IdempotentConsumer.Lambda.Sqs;
 using Microsoft.Extensions.Logging;
 
 namespace IdempotentConsumer.Lambda.Logging;
@@ -36,4 +37,33 @@ internal static partial class SqsBatchLog
     [LoggerMessage(EventId = 4011, Level = LogLevel.Error,
         Message = "All {Records} records of the batch failed and ThrowOnAllFailed is set: the invocation fails so Lambda retries the whole batch. Request {AwsRequestId}.")]
     public static partial void BatchAllFailed(ILogger logger, int records, string awsRequestId);
+
+    /// <summary>One entry for the whole batch: how many records ended which way.</summary>
+    public static void Summary(ILogger logger, SqsBatchResult batch, long elapsedMs, string awsRequestId)
+    {
+        if (!logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        int succeeded = 0, replayed = 0, ignored = 0, failed = 0, notStarted = 0, responseNotStored = 0;
+        foreach (var record in batch.Records)
+        {
+            if (record.IsSuccess && record.Error is not null)
+            {
+                responseNotStored++;
+            }
+
+            switch (record.Status)
+            {
+                case SqsRecordStatus.Succeeded: succeeded++; break;
+                case SqsRecordStatus.Replayed: replayed++; break;
+                case SqsRecordStatus.Ignored: ignored++; break;
+                case SqsRecordStatus.Failed: failed++; break;
+                default: notStarted++; break;
+            }
+        }
+
+        BatchCompleted(logger, batch.Records.Count, batch.IsFifo ? "fifo" : "standard", elapsedMs, succeeded, replayed, ignored, failed, notStarted, responseNotStored, awsRequestId);
+    }
 }

@@ -14,10 +14,6 @@ namespace IdempotentConsumer.Lambda.Sqs;
 /// <typeparam name="TMessage">The handler's message type.</typeparam>
 internal sealed class InBatchDuplicateMiddleware<TMessage> : IMessageMiddleware<TMessage>
 {
-    internal const string RegistryItem = "IdempotentConsumer.Lambda.InBatchDuplicates";
-    internal const string KeyItem = "IdempotentConsumer.Lambda.InBatchKey";
-    internal const string CopyItem = "IdempotentConsumer.Lambda.InBatchCopy";
-
     private readonly IdempotencyExecutor _executor;
     private readonly Func<MessageContext<TMessage>, string?>? _keyFromContext;
     private readonly IdempotencyKeySource? _validation;
@@ -37,14 +33,13 @@ internal sealed class InBatchDuplicateMiddleware<TMessage> : IMessageMiddleware<
     public async ValueTask<object?> InvokeAsync(MessageContext<TMessage> context, MessageHandlerDelegate<TMessage> next)
     {
         if (_executor.IsDisabled
-            || !context.Items.TryGetValue(RegistryItem, out var registry)
-            || registry is not InBatchDuplicates duplicates
+            || (context.Incoming.Transport as LambdaSqsTransportMessage)?.Duplicates is not { } duplicates
             || !TryGetKeys(context, out var key, out var validation))
         {
             return await next(context).ConfigureAwait(false);
         }
 
-        context.Items[KeyItem] = key;
+        context.IdempotencyKey = key;
         if (!duplicates.TryLead(key, validation, out var leader))
         {
             var outcome = await leader.Outcome.Task.WaitAsync(context.CancellationToken).ConfigureAwait(false);
@@ -53,12 +48,11 @@ internal sealed class InBatchDuplicateMiddleware<TMessage> : IMessageMiddleware<
                 return await next(context).ConfigureAwait(false);
             }
 
-            context.Items[CopyItem] = true;
-
-            // A leader whose response could not be stored still completed the key: its copies are acknowledged
-            // like any later duplicate, with nothing to replay.
             if (outcome.Error is IdempotencyResponseNotStoredException)
             {
+                // The leader completed the key without a response: its copies are acknowledged like any later
+                // duplicate, with nothing to replay.
+                context.Outcome = IdempotencyOutcomeKind.CompletedWithoutResponse;
                 return null;
             }
 
@@ -67,6 +61,8 @@ internal sealed class InBatchDuplicateMiddleware<TMessage> : IMessageMiddleware<
                 ExceptionDispatchInfo.Throw(error);
             }
 
+            // A copy took its leader's outcome without running: to the queue it is a duplicate answered.
+            context.Outcome = IdempotencyOutcomeKind.Replayed;
             return outcome.Response;
         }
 

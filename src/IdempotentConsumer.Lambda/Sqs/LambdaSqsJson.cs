@@ -14,7 +14,7 @@ namespace IdempotentConsumer.Lambda.Sqs;
 /// so it needs no reflection and is trim- and AOT-safe.
 /// Reading matches names without regard to case, as Lambda's own serializer does.
 /// </remarks>
-public static class LambdaSqsJson
+internal static class LambdaSqsJson
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

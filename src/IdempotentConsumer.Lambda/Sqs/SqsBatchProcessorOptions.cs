@@ -1,11 +1,11 @@
-using System.Text.Json;
-using Amazon.Lambda.SQSEvents;
 using IdempotentConsumer.Lambda.Envelopes;
-using IdempotentConsumer.Pipeline;
 
 namespace IdempotentConsumer.Lambda.Sqs;
 
-/// <summary>How an SQS batch is processed. The idempotency itself (store, key prefix, expiry, payload key) is the executor's.</summary>
+/// <summary>
+/// How a Lambda SQS batch is processed: concurrency, FIFO rules, the lease margin, the envelope. The key, store,
+/// idempotency, retry and serializer are the builder's (<see cref="SqsBatchProcessorBuilder{TMessage}"/>).
+/// </summary>
 public sealed class SqsBatchProcessorOptions
 {
     /// <summary>
@@ -45,22 +45,13 @@ public sealed class SqsBatchProcessorOptions
     public SqsEnvelope Envelope { get; set; } = SqsEnvelope.None;
 
     /// <summary>
-    /// Key material taken from the record instead of the payload, e.g. <see cref="SqsRecordKeys.MessageDeduplicationId"/>.
-    /// Wins over the executor's key source and the envelope's default key. Null or empty: the record has no key.
-    /// </summary>
-    public Func<SQSEvent.SQSMessage, string?>? RecordKey { get; set; }
-
-    /// <summary>
     /// Use the envelope's default key (SNS <c>MessageId</c>, EventBridge <c>id</c>, S3 bucket/key plus the event: name, version, ETag, sequencer or time) when the
-    /// executor has no explicit key source (<see cref="IdempotencyOptions.KeySource"/> / <see cref="IdempotencyOptions.KeyJmesPath"/>). Default: true.
+    /// consumer has no explicit key source (a key from the message, <see cref="IdempotencyOptions.KeySource"/> or <see cref="IdempotencyOptions.KeyJmesPath"/>). Default: true.
     /// </summary>
     public bool UseEnvelopeKey { get; set; } = true;
 
-    /// <summary>In-process retry of transient handler failures, inside the lease. Null: no retry. Default: the core defaults.</summary>
-    public MessageRetryOptions? Retry { get; set; } = new();
-
-    /// <summary>Options for deserializing bodies (set a source-generated resolver for trimming/AOT). Default: <see cref="Serialization.IdempotencyJsonDefaults.Web"/>.</summary>
-    public JsonSerializerOptions SerializerOptions { get; set; } = Serialization.IdempotencyJsonDefaults.Web;
+    /// <summary>A copy whose changes do not reach these options (a built processor keeps its own).</summary>
+    public SqsBatchProcessorOptions Clone() => (SqsBatchProcessorOptions)MemberwiseClone();
 
     internal void Validate()
     {
@@ -74,9 +65,9 @@ public sealed class SqsBatchProcessorOptions
             throw new Exceptions.IdempotencyConfigurationException("SqsBatchProcessorOptions.LeaseSafetyMargin must not be negative and MinimumLease must be positive.");
         }
 
-        if (Envelope is null || SerializerOptions is null)
+        if (Envelope is null)
         {
-            throw new Exceptions.IdempotencyConfigurationException("SqsBatchProcessorOptions.Envelope and SerializerOptions must be set.");
+            throw new Exceptions.IdempotencyConfigurationException("SqsBatchProcessorOptions.Envelope must be set.");
         }
     }
 }

@@ -1,34 +1,21 @@
+using IdempotentConsumer.Lambda.Envelopes;
 using IdempotentConsumer.Pipeline;
 
 namespace IdempotentConsumer.Lambda.Sqs;
 
 /// <summary>
-/// Chooses where an SQS record's idempotency key comes from, for <see cref="MessagePipelineBuilder{TMessage}.UseIdempotency"/>.
-/// Precedence: <see cref="SqsBatchProcessorOptions.RecordKey"/>, then the executor's explicit key source
-/// (selector or JMESPath over the payload), then the envelope's default key, then the whole payload.
+/// Where a record's key comes from when the builder set no key from the message (<c>WithRecordKey</c>,
+/// <c>WithDeduplicationIdKey</c>, <c>WithKeyFromMessage</c>): an explicit payload key (selector or JMESPath) wins, then
+/// the envelope's default key, then the whole payload.
 /// </summary>
-public static class SqsIdempotencyKeys
+internal static class SqsIdempotencyKeys
 {
-    /// <summary>
-    /// The <c>keyFromContext</c> argument for <see cref="MessagePipelineBuilder{TMessage}.UseIdempotency"/>, or null
-    /// when the executor's key source reads the payload. Use it when building your own pipeline for
-    /// <see cref="SqsBatchProcessor{TMessage}"/>.
-    /// </summary>
-    public static Func<MessageContext<TMessage>, string?>? ForPipeline<TMessage>(SqsBatchProcessorOptions options, IdempotencyOptions idempotencyOptions)
+    /// <summary>The envelope's key rule for <see cref="Consumers.ConsumerPipelineSettings{TMessage}.DefaultKeyFromMessage"/>; null when the payload decides.</summary>
+    public static Func<IncomingMessage, string?>? EnvelopeKey(SqsBatchProcessorOptions options, IdempotencyOptions idempotency)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(idempotencyOptions);
-        if (options.RecordKey is { } recordKey)
-        {
-            return context => context.GetSqsRecord() is { } record ? recordKey(record) : null;
-        }
-
-        var explicitPayloadKey = idempotencyOptions.KeySource is not null || !string.IsNullOrEmpty(idempotencyOptions.KeyJmesPath);
-        if (options.UseEnvelopeKey && !ReferenceEquals(options.Envelope, Envelopes.SqsEnvelope.None) && !explicitPayloadKey)
-        {
-            return context => context.Items.TryGetValue(LambdaMessageContextExtensions.EnvelopeKeyItem, out var key) ? key as string : null;
-        }
-
-        return null;
+        var explicitPayloadKey = idempotency.KeySource is not null || !string.IsNullOrEmpty(idempotency.KeyJmesPath);
+        return options.UseEnvelopeKey && !ReferenceEquals(options.Envelope, SqsEnvelope.None) && !explicitPayloadKey
+            ? static message => message.EnvelopeKey
+            : null;
     }
 }

@@ -1,16 +1,14 @@
 using Amazon.Lambda.SQSEvents;
+using IdempotentConsumer.Sqs;
 
 namespace IdempotentConsumer.Lambda.Sqs;
 
-/// <summary>
-/// Key sources that read the SQS record rather than the payload, for <see cref="SqsBatchProcessorOptions.RecordKey"/>.
-/// </summary>
+/// <summary>Key sources that read the SQS record rather than the payload, for <see cref="SqsBatchProcessorBuilder{TMessage}.WithRecordKey"/>.</summary>
 public static class SqsRecordKeys
 {
     /// <summary>
-    /// The FIFO <c>MessageDeduplicationId</c>: chosen by the producer (or the body's SHA-256 with content-based
-    /// deduplication), so it is the same on a retried send, unlike <c>messageId</c>. Null on standard queues
-    /// (then the record has no key: see <see cref="IdempotencyOptions.ThrowOnMissingKey"/>).
+    /// The FIFO <c>MessageDeduplicationId</c> (the builder's <c>WithDeduplicationIdKey()</c> reads the same): chosen by the
+    /// producer, or the body's SHA-256 with content-based deduplication, so it is the same on a retried send. Null on standard queues.
     /// </summary>
     public static Func<SQSEvent.SQSMessage, string?> MessageDeduplicationId { get; } =
         record => record.Attributes?.GetValueOrDefault(SqsSystemAttributes.MessageDeduplicationId);

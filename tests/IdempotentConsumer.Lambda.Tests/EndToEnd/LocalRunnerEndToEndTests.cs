@@ -128,8 +128,8 @@ public sealed class LocalRunnerEndToEndTests(FauxqsFixture fauxqs)
         var f2Attempts = 0;
         var processor = SqsBatchProcessor.For<Order>("ship-orders")
             .WithStore(_store)
-            .WithMessageDeduplicationIdKey()
-            .WithRetry(null)
+            .WithDeduplicationIdKey()
+            .WithoutRetry()
             .Handle((order, _) =>
             {
                 _deliveries.Enqueue(order.OrderId);

@@ -111,7 +111,8 @@ public sealed class EnvelopeTests
         var result = await processor.ProcessBatchAsync(SqsEvents.Of(records), LambdaContexts.Create());
 
         Assert.True("m-bad" == Assert.Single(result.Response.BatchItemFailures).ItemIdentifier, because);
-        Assert.Equal(SqsRecordFailureReason.MalformedBody, result.Records[^1].Reason);
+        Assert.Equal(SqsRecordFailureReason.Poison, result.Records[^1].Reason);
+        Assert.IsType<Exceptions.MessageDeserializationException>(result.Records[^1].Error);
         Assert.Equal(good is null ? 0 : 1, _effects.Total);
     }
 

@@ -72,7 +72,7 @@ public sealed class S3EventKeyTests
         SqsBatchProcessor.For<S3EventNotification>("s3-ingest")
             .WithStore(_store)
             .WithEnvelope(SqsEnvelope.S3)
-            .WithRetry(null)
+            .WithoutRetry()
             .Configure(o => o.MaxConcurrency = 1)
             .Handle((notification, _) =>
             {

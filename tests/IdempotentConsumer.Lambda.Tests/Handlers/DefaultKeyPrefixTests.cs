@@ -1,7 +1,6 @@
 using IdempotentConsumer.Exceptions;
 using IdempotentConsumer.Execution;
 using IdempotentConsumer.Keys;
-using IdempotentConsumer.Lambda.DependencyInjection;
 using IdempotentConsumer.Lambda.Handlers;
 using IdempotentConsumer.Lambda.Sqs;
 using IdempotentConsumer.Lambda.Tests.Support;
@@ -48,10 +47,10 @@ public sealed class DefaultKeyPrefixTests
     }
 
     [Fact]
-    public async Task Given_a_prefix_set_through_ConfigureIdempotency_When_no_consumer_name_is_given_Then_that_prefix_wins()
+    public async Task Given_a_prefix_set_through_WithIdempotency_When_no_consumer_name_is_given_Then_that_prefix_wins()
     {
         using var _ = new LambdaEnvironment(Function, Handler);
-        var processor = SqsBatchProcessor.For<Order>().WithStore(_store).WithKey(o => o.OrderId).ConfigureIdempotency(o => o.KeyPrefix = "ship-orders").Handle(Ship);
+        var processor = SqsBatchProcessor.For<Order>().WithStore(_store).WithKey(o => o.OrderId).WithIdempotency(o => o.KeyPrefix = "ship-orders").Handle(Ship);
 
         var result = await processor.ProcessBatchAsync(SqsEvents.Of(SqsEvents.OrderRecord("m-1", "o-1")), LambdaContexts.Create());
 
@@ -59,11 +58,10 @@ public sealed class DefaultKeyPrefixTests
     }
 
     [Fact]
-    public async Task Given_an_executor_without_a_prefix_When_given_to_the_builder_Then_its_keys_take_the_function_identity()
+    public async Task Given_only_the_function_name_in_Lambda_When_no_prefix_is_given_Then_keys_take_the_function_name()
     {
         using var _ = new LambdaEnvironment(Function, null);
-        var executor = new IdempotencyExecutor(_store, new IdempotencyOptions { KeySource = IdempotencyKeySource.From<Order>(o => o.OrderId) });
-        var processor = SqsBatchProcessor.For<Order>("ignored").WithExecutor(executor).Handle(Ship);
+        var processor = SqsBatchProcessor.For<Order>().WithStore(_store).WithKey(o => o.OrderId).Handle(Ship);
 
         var result = await processor.ProcessBatchAsync(SqsEvents.Of(SqsEvents.OrderRecord("m-1", "o-1")), LambdaContexts.Create());
 
@@ -117,7 +115,7 @@ public sealed class DefaultKeyPrefixTests
         var services = new ServiceCollection();
         services.AddSingleton<IIdempotencyStore>(_store);
         services.AddIdempotency(o => o.KeyJmesPath = "orderId");
-        services.AddLambdaSqsBatchProcessor<Order>((order, _, ct) => Ship(order, ct));
+        services.AddSqsBatchProcessor<Order>(null, b => b.Handle((order, _, ct) => Ship(order, ct)));
         return services;
     }
 

@@ -37,8 +37,8 @@ public sealed class LambdaSqsJsonTests
     {
         var sqsEvent = FixtureFiles.Load("sqs-fifo.json");
 
-        Assert.All(sqsEvent.Records!, r => Assert.True(SqsIncomingMessages.IsFromFifoQueue(r)));
-        Assert.Equal(["u-1", "u-2", "u-1", "u-1"], sqsEvent.Records!.Select(SqsIncomingMessages.GetMessageGroupId));
+        Assert.All(sqsEvent.Records!, r => Assert.True(LambdaSqsTransportMessage.From(r, LambdaContexts.Create(), null).IsFromFifoQueue));
+        Assert.Equal(["u-1", "u-2", "u-1", "u-1"], sqsEvent.Records!.Select(r => LambdaSqsTransportMessage.From(r, LambdaContexts.Create(), null).MessageGroupId));
         Assert.Equal("dedup-o-2001", sqsEvent.Records![3].Attributes!["MessageDeduplicationId"]);
         Assert.Equal("18886554477658537990", sqsEvent.Records![3].Attributes!["SequenceNumber"]);
     }

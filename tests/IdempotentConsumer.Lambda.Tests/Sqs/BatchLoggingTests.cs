@@ -39,10 +39,12 @@ public sealed class BatchLoggingTests
     public async Task Given_a_pipeline_that_reports_a_response_not_stored_When_the_batch_runs_Then_the_record_is_acknowledged_logged_and_counted()
     {
         var notStored = new IdempotencyResponseNotStoredException("the label is larger than an item", new InvalidOperationException("400 KB"), "label");
-        var pipeline = new MessagePipelineBuilder<Order>()
+        var processor = SqsBatchProcessor.For<Order>("ship-orders")
+            .WithoutIdempotency()
+            .WithoutRetry()
+            .WithLoggerFactory(_logs)
             .Use((_, _) => throw notStored)
-            .Build((_, _, _) => ValueTask.CompletedTask);
-        var processor = new SqsBatchProcessor<Order>(pipeline, loggerFactory: _logs);
+            .Handle((_, _) => ValueTask.CompletedTask);
 
         var result = await processor.ProcessBatchAsync(SqsEvents.Of(SqsEvents.OrderRecord("m-1", "o-1"), SqsEvents.OrderRecord("m-2", "o-2")), LambdaContexts.Create());
 
@@ -62,18 +64,16 @@ public sealed class BatchLoggingTests
     [Fact]
     public async Task Given_copies_of_a_key_whose_response_is_not_stored_When_the_batch_runs_Then_the_copies_are_acknowledged_as_replayed()
     {
-        var executor = new IdempotencyExecutor(new InMemoryIdempotencyStore(), new IdempotencyOptions { KeyPrefix = "ship-orders", KeySource = IdempotencyKeySource.From<Order>(o => o.OrderId) });
         var reached = 0;
-        var pipeline = new MessagePipelineBuilder<Order>()
-            .Use(new InBatchDuplicateMiddleware<Order>(executor, null))
+        var processor = Processors.OrderBuilder(new InMemoryIdempotencyStore())
+            .WithLoggerFactory(_logs)
             .Use(async (_, _) =>
             {
                 Interlocked.Increment(ref reached);
                 await Task.Delay(100);
                 throw new IdempotencyResponseNotStoredException("not stored", null, "label");
             })
-            .Build((_, _, _) => ValueTask.CompletedTask);
-        var processor = new SqsBatchProcessor<Order>(pipeline, loggerFactory: _logs);
+            .Handle((_, _) => ValueTask.CompletedTask);
 
         var result = await processor.ProcessBatchAsync(
             SqsEvents.Of(SqsEvents.OrderRecord("m-1", "o-1"), SqsEvents.OrderRecord("m-2", "o-1"), SqsEvents.OrderRecord("m-3", "o-1")),
@@ -97,7 +97,7 @@ public sealed class BatchLoggingTests
         var now = DateTimeOffset.UtcNow;
         var leaseEnd = now.AddMinutes(3);
         Assert.True((await store.TryBeginAsync(new BeginRequest(key, "other-invocation", now, now.AddHours(1), leaseEnd, null))).Acquired);
-        var processor = SqsBatchProcessor.For<Order>("ignored").WithExecutor(executor).WithLoggerFactory(_logs).Handle((_, _) => ValueTask.CompletedTask);
+        var processor = SqsBatchProcessor.For<Order>("ship-orders").WithStore(store).WithKey(o => o.OrderId).WithLoggerFactory(_logs).Handle((_, _) => ValueTask.CompletedTask);
 
         var result = await processor.ProcessBatchAsync(SqsEvents.Of(SqsEvents.OrderRecord("m-1", "o-1")), LambdaContexts.Create());
 

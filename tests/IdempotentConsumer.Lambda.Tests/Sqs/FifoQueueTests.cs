@@ -36,7 +36,7 @@ public sealed class FifoQueueTests
 
         Assert.True(result.IsFifo);
         Assert.Equal(["a2", "a3"], result.Response.BatchItemFailures.Select(f => f.ItemIdentifier));
-        Assert.Equal(SqsRecordFailureReason.HandlerError, result.Records[2].Reason);
+        Assert.Equal(SqsRecordFailureReason.Retry, result.Records[2].Reason);
         Assert.Equal(SqsRecordStatus.NotStarted, result.Records[4].Status);
         Assert.Equal(SqsRecordFailureReason.PreviousFailureInGroup, result.Records[4].Reason);
         Assert.Equal(0, _shipments["a3"]);
@@ -112,7 +112,7 @@ public sealed class FifoQueueTests
         Assert.True(executor.TryGetKey(new IdempotencyInvocation<Order>(new Order("a2", "u", "p")), out var key));
         var now = DateTimeOffset.UtcNow;
         await _store.TryBeginAsync(new BeginRequest(key, "another-invocation", now, now.AddHours(1), now.AddMinutes(5), null));
-        var processor = SqsBatchProcessor.For<Order>("x").WithExecutor(executor).Handle((order, _) =>
+        var processor = SqsBatchProcessor.For<Order>("ship-orders").WithStore(_store).WithKey(o => o.OrderId).Handle((order, _) =>
         {
             _shipments.Record(order.OrderId);
             return ValueTask.CompletedTask;
@@ -175,7 +175,7 @@ public sealed class FifoQueueTests
     {
         var processor = SqsBatchProcessor.For<Order>("ship-orders")
             .WithStore(_store)
-            .WithMessageDeduplicationIdKey()
+            .WithDeduplicationIdKey()
             .Handle((order, _) =>
             {
                 _shipments.Record(order.OrderId);
@@ -195,8 +195,8 @@ public sealed class FifoQueueTests
     {
         var processor = SqsBatchProcessor.For<Order>("ship-orders")
             .WithStore(_store)
-            .WithMessageDeduplicationIdKey()
-            .ConfigureIdempotency(o => o.ThrowOnMissingKey = true)
+            .WithDeduplicationIdKey()
+            .WithIdempotency(o => o.ThrowOnMissingKey = true)
             .Handle((order, _) =>
             {
                 _shipments.Record(order.OrderId);
@@ -205,7 +205,8 @@ public sealed class FifoQueueTests
 
         var result = await processor.ProcessBatchAsync(SqsEvents.Of(SqsEvents.OrderRecord("m-1", "o-1")), LambdaContexts.Create());
 
-        Assert.Equal(SqsRecordFailureReason.KeyMissing, Assert.Single(result.Records).Reason);
+        Assert.Equal(SqsRecordFailureReason.Poison, Assert.Single(result.Records).Reason);
+        Assert.IsType<Exceptions.IdempotencyKeyMissingException>(Assert.Single(result.Records).Error);
         Assert.Equal(0, _shipments.Total);
     }
 }

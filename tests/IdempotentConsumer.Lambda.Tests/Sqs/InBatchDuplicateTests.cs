@@ -95,7 +95,7 @@ public sealed class InBatchDuplicateTests
         Assert.Equal(["m-1", "m-2", "m-3"], result.Response.BatchItemFailures.Select(f => f.ItemIdentifier));
         Assert.All(result.Records.Take(3), r =>
         {
-            Assert.Equal(SqsRecordFailureReason.HandlerError, r.Reason);
+            Assert.Equal(SqsRecordFailureReason.Retry, r.Reason);
             Assert.IsType<InvalidOperationException>(r.Error);
             Assert.NotNull(r.IdempotencyKey);
         });
@@ -107,14 +107,15 @@ public sealed class InBatchDuplicateTests
     [Fact]
     public async Task Given_a_same_key_record_with_a_different_validated_payload_When_processed_at_default_concurrency_Then_only_it_fails_as_a_validation_mismatch()
     {
-        var processor = Processor(configure: b => b.ConfigureIdempotency(o => o.PayloadValidationJmesPath = "amount"));
+        var processor = Processor(configure: b => b.WithIdempotency(o => o.PayloadValidationJmesPath = "amount"));
 
         var result = await processor.ProcessBatchAsync(
             SqsEvents.Of(SqsEvents.OrderRecord("m-1", "o-1", amount: 10m), SqsEvents.OrderRecord("m-2", "o-1", amount: 99m), SqsEvents.OrderRecord("m-3", "o-1", amount: 10m)),
             LambdaContexts.Create());
 
         Assert.Equal("m-2", Assert.Single(result.Response.BatchItemFailures).ItemIdentifier);
-        Assert.Equal(SqsRecordFailureReason.ValidationMismatch, result.Records[1].Reason);
+        Assert.Equal(SqsRecordFailureReason.Poison, result.Records[1].Reason);
+        Assert.IsType<Exceptions.IdempotencyValidationException>(result.Records[1].Error);
         Assert.Equal(1, _shipments["o-1"]);
         Assert.Equal(2, _calls["TryBeginAsync"]);
     }
@@ -185,10 +186,10 @@ public sealed class InBatchDuplicateTests
 
         Assert.Equal(1, attempts);
         Assert.Equal(["a1", "a2", "b2", "b3"], result.Response.BatchItemFailures.Select(f => f.ItemIdentifier));
-        Assert.Equal(SqsRecordFailureReason.HandlerError, result.Records[0].Reason);
+        Assert.Equal(SqsRecordFailureReason.Retry, result.Records[0].Reason);
         Assert.Equal(SqsRecordFailureReason.PreviousFailureInGroup, result.Records[1].Reason);
         Assert.Equal(SqsRecordStatus.Succeeded, result.Records[2].Status);
-        Assert.Equal(SqsRecordFailureReason.HandlerError, result.Records[3].Reason);
+        Assert.Equal(SqsRecordFailureReason.Retry, result.Records[3].Reason);
         Assert.Equal(SqsRecordFailureReason.PreviousFailureInGroup, result.Records[4].Reason);
         Assert.Equal(["o-1"], _shipments.Order);
     }

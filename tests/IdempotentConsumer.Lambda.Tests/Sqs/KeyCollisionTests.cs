@@ -16,7 +16,7 @@ public sealed class KeyCollisionTests
     [MemberData(nameof(CompositeKeys))]
     public async Task Given_two_users_whose_composite_keys_are_both_null_When_the_batch_runs_Then_each_is_handled_and_neither_shares_a_record(string keyKind)
     {
-        var builder = SqsBatchProcessor.For<Checkout>("checkout").WithStore(_store).WithRetry(null);
+        var builder = SqsBatchProcessor.For<Checkout>("checkout").WithStore(_store).WithoutRetry();
         builder = keyKind == "jmespath" ? builder.WithKeyJmesPath("[user.uid, orderId]") : builder.WithKey(c => new { c.User?.Uid, c.OrderId });
         var processor = builder.Handle((checkout, _) =>
         {
@@ -41,9 +41,9 @@ public sealed class KeyCollisionTests
     {
         var processor = SqsBatchProcessor.For<Checkout>("checkout")
             .WithStore(_store)
-            .WithRetry(null)
+            .WithoutRetry()
             .WithKeyJmesPath("[user.uid, orderId]")
-            .ConfigureIdempotency(o => o.ThrowOnMissingKey = true)
+            .WithIdempotency(o => o.ThrowOnMissingKey = true)
             .Handle((checkout, _) =>
             {
                 _purchases.Record(checkout.Item);
@@ -56,7 +56,8 @@ public sealed class KeyCollisionTests
         var result = await processor.ProcessBatchAsync(batch, LambdaContexts.Create());
 
         Assert.Equal(2, result.Response.BatchItemFailures.Count);
-        Assert.All(result.Records, r => Assert.Equal(SqsRecordFailureReason.KeyMissing, r.Reason));
+        Assert.All(result.Records, r => Assert.IsType<Exceptions.IdempotencyKeyMissingException>(r.Error));
+        Assert.All(result.Records, r => Assert.Equal(SqsRecordFailureReason.Poison, r.Reason));
         Assert.Equal(0, _purchases.Total);
         Assert.Equal(0, _store.Count);
     }
@@ -72,7 +73,8 @@ public sealed class KeyCollisionTests
         var result = await processor.ProcessBatchAsync(batch, LambdaContexts.Create());
 
         Assert.Equal("m-bad", Assert.Single(result.Response.BatchItemFailures).ItemIdentifier);
-        Assert.Equal(SqsRecordFailureReason.MalformedBody, result.Records[1].Reason);
+        Assert.Equal(SqsRecordFailureReason.Poison, result.Records[1].Reason);
+        Assert.IsType<Exceptions.MessageDeserializationException>(result.Records[1].Error);
         Assert.Equal(1, _purchases["o-1"]);
         Assert.Equal(1, _purchases["o-3"]);
         Assert.Equal(2, _store.Count);

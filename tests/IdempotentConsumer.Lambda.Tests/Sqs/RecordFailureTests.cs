@@ -26,23 +26,25 @@ public sealed class RecordFailureTests
         var result = await processor.ProcessBatchAsync(batch, LambdaContexts.Create(out var log));
 
         Assert.True("m-bad" == Assert.Single(result.Response.BatchItemFailures).ItemIdentifier, because);
-        Assert.Equal(SqsRecordFailureReason.MalformedBody, result.Records[1].Reason);
+        Assert.Equal(SqsRecordFailureReason.Poison, result.Records[1].Reason);
+        Assert.IsType<Exceptions.MessageDeserializationException>(result.Records[1].Error);
         Assert.Equal(2, _shipments.Total);
-        Assert.Equal("MalformedBody", Assert.Single(log.EntriesFor("m-bad")).GetProperty("reason").GetString());
+        Assert.Equal("Poison", Assert.Single(log.EntriesFor("m-bad")).GetProperty("reason").GetString());
     }
 
     [Fact]
     public async Task Given_a_key_is_required_When_a_record_has_none_Then_only_that_record_fails_as_KeyMissing_and_nothing_is_stored()
     {
-        var processor = Processors.Shipping(_store, _shipments, b => b.ConfigureIdempotency(o => o.ThrowOnMissingKey = true));
+        var processor = Processors.Shipping(_store, _shipments, b => b.WithIdempotency(o => o.ThrowOnMissingKey = true));
         var batch = SqsEvents.Of(SqsEvents.OrderRecord("m-1", "o-1"), SqsEvents.Record("m-nokey", """{"orderId":"","userId":"u-1","productId":"p-1"}"""));
 
         var result = await processor.ProcessBatchAsync(batch, LambdaContexts.Create(out var log));
 
         Assert.Equal("m-nokey", Assert.Single(result.Response.BatchItemFailures).ItemIdentifier);
-        Assert.Equal(SqsRecordFailureReason.KeyMissing, result.Records[1].Reason);
+        Assert.Equal(SqsRecordFailureReason.Poison, result.Records[1].Reason);
+        Assert.IsType<Exceptions.IdempotencyKeyMissingException>(result.Records[1].Error);
         Assert.Equal(1, _store.Count);
-        Assert.Equal("KeyMissing", Assert.Single(log.EntriesFor("m-nokey")).GetProperty("reason").GetString());
+        Assert.Equal("Poison", Assert.Single(log.EntriesFor("m-nokey")).GetProperty("reason").GetString());
     }
 
     [Fact]
@@ -68,7 +70,7 @@ public sealed class RecordFailureTests
     public async Task Given_payload_validation_When_a_duplicate_key_carries_a_different_amount_Then_only_that_record_fails_as_ValidationMismatch()
     {
         var processor = Processors.Shipping(_store, _shipments, b => b
-            .ConfigureIdempotency(o => o.PayloadValidationJmesPath = "amount")
+            .WithIdempotency(o => o.PayloadValidationJmesPath = "amount")
             .Configure(o => o.MaxConcurrency = 1));
         var batch = SqsEvents.Of(
             SqsEvents.OrderRecord("m-1", "o-1", amount: 10m),
@@ -78,10 +80,11 @@ public sealed class RecordFailureTests
         var result = await processor.ProcessBatchAsync(batch, LambdaContexts.Create(out var log));
 
         Assert.Equal("m-2", Assert.Single(result.Response.BatchItemFailures).ItemIdentifier);
-        Assert.Equal(SqsRecordFailureReason.ValidationMismatch, result.Records[1].Reason);
+        Assert.Equal(SqsRecordFailureReason.Poison, result.Records[1].Reason);
+        Assert.IsType<Exceptions.IdempotencyValidationException>(result.Records[1].Error);
         Assert.Equal(SqsRecordStatus.Replayed, result.Records[2].Status);
         Assert.Equal(1, _shipments["o-1"]);
-        Assert.Equal("ValidationMismatch", Assert.Single(log.EntriesFor("m-2")).GetProperty("reason").GetString());
+        Assert.Equal("Poison", Assert.Single(log.EntriesFor("m-2")).GetProperty("reason").GetString());
     }
 
     [Fact]
@@ -91,7 +94,7 @@ public sealed class RecordFailureTests
         Assert.True(executor.TryGetKey(new IdempotencyInvocation<Order>(new Order("o-1", "u-1", "p-1")), out var key));
         var now = DateTimeOffset.UtcNow;
         Assert.True((await _store.TryBeginAsync(new BeginRequest(key, "other-invocation", now, now.AddHours(1), now.AddMinutes(5), null))).Acquired);
-        var processor = SqsBatchProcessor.For<Order>("ignored").WithExecutor(executor).Handle((order, _) =>
+        var processor = SqsBatchProcessor.For<Order>("ship-orders").WithStore(_store).WithKey(o => o.OrderId).Handle((order, _) =>
         {
             _shipments.Record(order.OrderId);
             return ValueTask.CompletedTask;
@@ -118,7 +121,7 @@ public sealed class RecordFailureTests
 
         var result = await processor.ProcessBatchAsync(SqsEvents.Of(SqsEvents.OrderRecord("m-1", "o-1")), LambdaContexts.Create());
 
-        Assert.Equal(SqsRecordFailureReason.StoreError, Assert.Single(result.Records).Reason);
+        Assert.Equal(SqsRecordFailureReason.Retry, Assert.Single(result.Records).Reason);
         Assert.Equal(0, _shipments.Total);
     }
 
@@ -126,7 +129,7 @@ public sealed class RecordFailureTests
     public async Task Given_transient_handler_failures_When_retry_is_on_Then_the_record_succeeds_within_the_invocation()
     {
         var attempts = 0;
-        var processor = Processors.Shipping(_store, _shipments, b => b.WithRetry(new Pipeline.MessageRetryOptions { Delay = TimeSpan.FromMilliseconds(1), UseJitter = false }), (_, _, _) =>
+        var processor = Processors.Shipping(_store, _shipments, b => b.WithRetry(o => { o.MaxRetryAttempts = 3; o.Delay = TimeSpan.FromMilliseconds(1); o.UseJitter = false; }), (_, _, _) =>
             Interlocked.Increment(ref attempts) < 3 ? throw new TimeoutException("flaky") : ValueTask.CompletedTask);
 
         var result = await processor.ProcessBatchAsync(SqsEvents.Of(SqsEvents.OrderRecord("m-1", "o-1")), LambdaContexts.Create());

@@ -60,12 +60,12 @@ public sealed class StandardQueueTests
         var result = await processor.ProcessBatchAsync(batch, LambdaContexts.Create(out var log));
 
         Assert.Equal("m-2", Assert.Single(result.Response.BatchItemFailures).ItemIdentifier);
-        Assert.Equal(SqsRecordFailureReason.HandlerError, result.Records[1].Reason);
+        Assert.Equal(SqsRecordFailureReason.Retry, result.Records[1].Reason);
         Assert.Equal(1, _shipments["o-1"]);
         Assert.Equal(1, _shipments["o-3"]);
         Assert.Null(await _store.GetAsync(result.Records[1].IdempotencyKey!));
         var entry = Assert.Single(log.EntriesFor("m-2"));
-        Assert.Equal("HandlerError", entry.GetProperty("reason").GetString());
+        Assert.Equal("Retry", entry.GetProperty("reason").GetString());
         Assert.Equal("Warning", entry.GetProperty("level").GetString());
     }
 

@@ -11,7 +11,7 @@ public static class Processors
         SqsBatchProcessor.For<Order>("ship-orders")
             .WithStore(store)
             .WithKey(o => o.OrderId)
-            .WithRetry(null);
+            .WithoutRetry();
 
     public static SqsBatchProcessor<Order> Shipping(
         IIdempotencyStore store,

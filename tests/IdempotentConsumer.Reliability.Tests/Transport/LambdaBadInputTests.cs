@@ -51,8 +51,8 @@ public sealed class LambdaBadInputTests
         var processor = SqsBatchProcessor.For<JsonElement>("bad-input-jmespath")
             .WithStore(store)
             .WithKeyJmesPath("orderId")
-            .ConfigureIdempotency(o => o.ThrowOnMissingKey = true)
-            .WithRetry(null)
+            .WithIdempotency(o => o.ThrowOnMissingKey = true)
+            .WithoutRetry()
             .WithLoggerFactory(NullLoggerFactory.Instance)
             .Handle(async (JsonElement order, Pipeline.MessageContext<JsonElement> context, CancellationToken ct) =>
                 await shipping.ShipAsync(order.GetProperty("orderId").GetString()!, context.IdempotencyKey!, ct));
@@ -64,7 +64,7 @@ public sealed class LambdaBadInputTests
         var record = Assert.Single(batch.Records, r => !r.IsSuccess);
         Assert.Equal("bad", record.MessageId);
         Assert.IsType<IdempotencyKeyInvalidException>(record.Error);
-        Assert.Equal(SqsRecordFailureReason.KeyInvalid, record.Reason);
+        Assert.Equal(SqsRecordFailureReason.Poison, record.Reason);
         Assert.Equal(GoodOrders, shipping.Shipments);
     }
 
@@ -74,8 +74,8 @@ public sealed class LambdaBadInputTests
         var builder = SqsBatchProcessor.For<Order>($"bad-input-{Guid.NewGuid():N}")
             .WithStore(store)
             .WithKey(o => o.OrderId)
-            .ConfigureIdempotency(o => o.ThrowOnMissingKey = true)
-            .WithRetry(null)
+            .WithIdempotency(o => o.ThrowOnMissingKey = true)
+            .WithoutRetry()
             .WithLoggerFactory(NullLoggerFactory.Instance);
         var processor = response is null
             ? builder.Handle(async (Order order, Pipeline.MessageContext<Order> context, CancellationToken ct) => await shipping.ShipAsync(order.OrderId, context.IdempotencyKey!, ct))
@@ -105,10 +105,8 @@ public sealed class LambdaBadInputTests
 
     private static SqsRecordFailureReason ExpectedReason(Type error) => error.Name switch
     {
-        nameof(MessageDeserializationException) => SqsRecordFailureReason.MalformedBody,
-        nameof(IdempotencyKeyMissingException) => SqsRecordFailureReason.KeyMissing,
-        nameof(IdempotencyKeyInvalidException) => SqsRecordFailureReason.KeyInvalid,
-        _ => SqsRecordFailureReason.StoreError,
+        nameof(MessageDeserializationException) or nameof(IdempotencyKeyMissingException) or nameof(IdempotencyKeyInvalidException) => SqsRecordFailureReason.Poison,
+        _ => SqsRecordFailureReason.Retry,
     };
 
     /// <summary>What only DynamoDB refuses, through the Lambda adapter: an item over 400 KB, a tampered item.</summary>
@@ -153,7 +151,7 @@ public sealed class LambdaBadInputTests
             var processor = SqsBatchProcessor.For<Order>(consumer)
                 .WithStore(_store)
                 .WithKey(o => o.OrderId)
-                .WithRetry(null)
+                .WithoutRetry()
                 .WithLoggerFactory(NullLoggerFactory.Instance)
                 .Handle(async (Order order, Pipeline.MessageContext<Order> context, CancellationToken ct) => await shipping.ShipAsync(order.OrderId, context.IdempotencyKey!, ct));
             var tampered = new Order("order-tampered", "u", "p");

@@ -23,7 +23,7 @@ public sealed class LambdaInBatchDuplicateTests(DynamoDbLocalFixture fixture)
         var processor = SqsBatchProcessor.For<Order>($"in-batch-{Guid.NewGuid():N}")
             .WithStore(store)
             .WithKey(o => o.OrderId)
-            .WithRetry(null)
+            .WithoutRetry()
             .WithLoggerFactory(NullLoggerFactory.Instance)
             .Handle(async (Order _, CancellationToken ct) =>
             {

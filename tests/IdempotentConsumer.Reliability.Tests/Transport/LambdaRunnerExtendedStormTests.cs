@@ -50,8 +50,8 @@ public sealed class LambdaRunnerExtendedStormTests(FauxqsFixture fauxqs, ITestOu
         var processor = SqsBatchProcessor.For<Order>("storm-lambda-budget")
             .WithStore(storm.Store)
             .WithKey(o => o.OrderId)
-            .ConfigureIdempotency(o => o.ThrowOnMissingKey = true)
-            .WithRetry(null)
+            .WithIdempotency(o => o.ThrowOnMissingKey = true)
+            .WithoutRetry()
             .WithLoggerFactory(NullLoggerFactory.Instance)
             .Handle((order, context, ct) => storm.HandleAsync(order, context, ct));
         await RunMappingsAsync(queue, processor, storm.RecordFailure, () => storm.WaitUntilDrainedAsync(admin, queue, TimeSpan.FromSeconds(25), hasDeadLetterQueue: true));
@@ -87,7 +87,7 @@ public sealed class LambdaRunnerExtendedStormTests(FauxqsFixture fauxqs, ITestOu
         var processor = SqsBatchProcessor.For<S3EventNotification>("storm-lambda-s3")
             .WithStore(new InMemoryIdempotencyStore())
             .WithEnvelope(SqsEnvelope.S3)
-            .WithRetry(null)
+            .WithoutRetry()
             .WithLoggerFactory(NullLoggerFactory.Instance)
             .Handle((notification, _, _) =>
             {

@@ -85,8 +85,8 @@ public sealed class LambdaRunnerStormTests(FauxqsFixture fauxqs, ITestOutputHelp
         var processor = SqsBatchProcessor.For<Order>("storm-lambda")
             .WithStore(storm.Store)
             .WithKey(o => o.OrderId)
-            .ConfigureIdempotency(o => o.ThrowOnMissingKey = true)
-            .WithRetry(null)
+            .WithIdempotency(o => o.ThrowOnMissingKey = true)
+            .WithoutRetry()
             .WithLoggerFactory(NullLoggerFactory.Instance)
             .Handle((order, context, ct) => storm.HandleAsync(order, context, ct));
 

@@ -34,7 +34,7 @@ public sealed class LambdaRunnerTakeoverTests(FauxqsFixture fauxqs)
         var processor = SqsBatchProcessor.For<Order>("takeover")
             .WithStore(store)
             .WithKey(o => o.OrderId)
-            .WithRetry(null)
+            .WithoutRetry()
             .WithLoggerFactory(NullLoggerFactory.Instance)
             .Handle(async (Order order, Pipeline.MessageContext<Order> context, CancellationToken ct) =>
             {

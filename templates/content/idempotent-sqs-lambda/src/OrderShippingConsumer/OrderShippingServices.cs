@@ -1,10 +1,7 @@
 #if (UseDynamoDb)
 using Amazon.DynamoDBv2;
 using IdempotentConsumer.DynamoDB;
-#elif (UseSqlite)
 #endif
-using IdempotentConsumer.Keys;
-using IdempotentConsumer.Lambda.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection;
 using OrderShippingConsumer.Shipping;
 
@@ -16,16 +13,9 @@ public static class OrderShippingServices
     /// <summary>The consumer's stable name: every key starts with it. Never change it once deployed.</summary>
     public const string ConsumerName = "order-shipping";
 
-    /// <summary>Registers the batch processor, the idempotency settings, the store and the carrier client.</summary>
+    /// <summary>Registers the batch processor (key, idempotency settings, handler), the store and the carrier client.</summary>
     public static IServiceCollection AddOrderShipping(this IServiceCollection services)
     {
-        services.AddIdempotency(options =>
-        {
-            options.KeyPrefix = ConsumerName;
-            options.KeySource = IdempotencyKeySource.From<Order>(order => order.OrderId);
-            options.ThrowOnMissingKey = true;
-            options.RecordExpiry = TimeSpan.FromDays(1);
-        });
 #if (UseDynamoDb)
         services.AddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient());
         services.AddDynamoDbIdempotencyStore(options =>
@@ -36,7 +26,16 @@ public static class OrderShippingServices
 #else
         services.AddInMemoryIdempotencyStore();
 #endif
-        services.AddLambdaSqsBatchProcessor<Order, ShipOrderHandler>();
+        services.AddScoped<ShipOrderHandler>();
+        services.AddSqsBatchProcessor<Order>(configure: null, processor => processor
+            .WithKeyPrefix(ConsumerName)
+            .WithKey(order => order.OrderId)
+            .WithIdempotency(options =>
+            {
+                options.ThrowOnMissingKey = true;
+                options.RecordExpiry = TimeSpan.FromDays(1);
+            })
+            .Handle<ShipOrderHandler>());
         services.AddHttpClient<IShippingApi, HttpShippingApi>(http =>
             http.BaseAddress = new Uri(Environment.GetEnvironmentVariable("SHIPPING_API_URL") ?? "https://shipping.example.com/"));
         return services;
