@@ -55,7 +55,7 @@ public sealed class ReadmeDotnetNewTests(ReadmeFreshCloneFixture clone) : IClass
     private async Task<string> PackLibrariesAsync()
     {
         var feed = Path.Combine(clone.Root, "quickstart-feed");
-        foreach (var library in new[] { "IdempotentConsumer.Hosting", "IdempotentConsumer.DynamoDB", "IdempotentConsumer" })
+        foreach (var library in new[] { "IdempotentConsumer.Hosting", "IdempotentConsumer.Sqs", "IdempotentConsumer.DynamoDB", "IdempotentConsumer" })
         {
             (await clone.BashAsync(clone.Clone, $"dotnet pack src/{library}/{library}.csproj -c Release -o '{feed}' -nologo -v q", Timeout)).EnsureSuccess();
         }
