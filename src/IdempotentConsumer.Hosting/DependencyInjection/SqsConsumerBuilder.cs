@@ -1,112 +1,50 @@
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
+using System.Diagnostics.CodeAnalysis;
 using Amazon.SQS;
+using IdempotentConsumer.Consumers;
 using IdempotentConsumer.Hosting.Options;
-using IdempotentConsumer.Keys;
+using IdempotentConsumer.Hosting.Transport;
 using IdempotentConsumer.Pipeline;
-using IdempotentConsumer.Stores;
+using IdempotentConsumer.Sqs.Transport;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace IdempotentConsumer.Hosting.DependencyInjection;
 
 /// <summary>
-/// Configures one SQS consumer registered with <c>AddSqsConsumer</c>: idempotency (key, prefix, store), in-process
-/// retry, concurrency, redelivery backoff, and extra middleware. Settings made here apply after those bound from
-/// configuration.
+/// Configures one SQS consumer registered with <c>AddSqsConsumer</c>. The shared verbs (key, store, idempotency,
+/// retry, redelivery, middleware, serialization) come from <see cref="ConsumerBuilder{TMessage, TSelf}"/> and mean what
+/// they mean for the Lambda batch processor; this builder adds the worker's own (options, concurrency, the queue client)
+/// and the terminal <c>Handle</c> verbs. Settings made here apply after those bound from configuration. The consumer
+/// captures them when the host builds it.
 /// </summary>
 /// <typeparam name="TMessage">The consumer's message type.</typeparam>
-public sealed class SqsConsumerBuilder<TMessage>
+public sealed class SqsConsumerBuilder<TMessage> : ConsumerBuilder<TMessage, SqsConsumerBuilder<TMessage>>
 {
-    private readonly SqsConsumerRegistration<TMessage> _registration;
+    private readonly string _optionsName;
+    private ConsumerHandler<TMessage>? _handler;
 
-    internal SqsConsumerBuilder(IServiceCollection services, SqsConsumerRegistration<TMessage> registration)
+    internal SqsConsumerBuilder(IServiceCollection services, string optionsName)
     {
         Services = services;
-        _registration = registration;
+        _optionsName = optionsName;
     }
 
     /// <summary>The service collection the consumer is registered in.</summary>
     public IServiceCollection Services { get; }
 
     /// <summary>The name of this consumer's <see cref="SqsConsumerOptions"/> in <c>IOptionsMonitor&lt;SqsConsumerOptions&gt;.Get(name)</c>.</summary>
-    public string OptionsName => _registration.OptionsName;
+    public string OptionsName => _optionsName;
 
-    /// <summary>Changes any setting.</summary>
+    /// <summary>Where the consumer's SQS calls go; null: an <see cref="AwsSqsTransport"/> over the <see cref="IAmazonSQS"/> in DI.</summary>
+    internal Func<IServiceProvider, ISqsTransport>? TransportFactory { get; private set; }
+
+    /// <summary>Changes any worker setting (queue, concurrency, visibility, …).</summary>
     public SqsConsumerBuilder<TMessage> Configure(Action<SqsConsumerOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
         Services.Configure(OptionsName, configure);
         return this;
     }
-
-    /// <summary>Changes the idempotency settings (expiry, validation, cache, …).</summary>
-    public SqsConsumerBuilder<TMessage> WithIdempotency(Action<IdempotencyOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        return Configure(o =>
-        {
-            o.UseIdempotency = true;
-            configure(o.Idempotency);
-        });
-    }
-
-    /// <summary>Runs every message without idempotency (no store calls; duplicates run again).</summary>
-    public SqsConsumerBuilder<TMessage> WithoutIdempotency() => Configure(o => o.UseIdempotency = false);
-
-    /// <summary>The stable prefix of this consumer's keys. Default: the consumer's name.</summary>
-    public SqsConsumerBuilder<TMessage> WithKeyPrefix(string keyPrefix)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(keyPrefix);
-        return WithIdempotency(o => o.KeyPrefix = keyPrefix);
-    }
-
-    /// <summary>Takes the key from the message (e.g. <c>order =&gt; order.OrderId</c>). Null or empty means "no key".</summary>
-    public SqsConsumerBuilder<TMessage> WithKey(Func<TMessage, object?> selector)
-    {
-        ArgumentNullException.ThrowIfNull(selector);
-        var source = IdempotencyKeySource.From(selector);
-        return WithIdempotency(o => o.KeySource = source);
-    }
-
-    /// <summary>Takes the key with a JMESPath expression over the JSON body (e.g. <c>orderId</c>).</summary>
-    public SqsConsumerBuilder<TMessage> WithKeyJmesPath(string expression)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(expression);
-        var source = IdempotencyKeySource.FromJmesPath(expression);
-        return WithIdempotency(o => o.KeySource = source);
-    }
-
-    /// <summary>
-    /// Uses the FIFO <c>MessageDeduplicationId</c> as the key (stable across a producer's retried sends). Messages
-    /// without one run without idempotency, or fail when <see cref="IdempotencyOptions.ThrowOnMissingKey"/> is set.
-    /// </summary>
-    public SqsConsumerBuilder<TMessage> WithDeduplicationIdAsKey()
-    {
-        _registration.KeyFromIncoming = static incoming => incoming.MessageDeduplicationId;
-        return this;
-    }
-
-    /// <summary>Uses this store instead of the <see cref="IIdempotencyStore"/> registered in DI.</summary>
-    public SqsConsumerBuilder<TMessage> WithStore(Func<IServiceProvider, IIdempotencyStore> factory)
-    {
-        _registration.StoreFactory = factory ?? throw new ArgumentNullException(nameof(factory));
-        return this;
-    }
-
-    /// <summary>Uses the store registered in DI as <typeparamref name="TStore"/>.</summary>
-    public SqsConsumerBuilder<TMessage> WithStore<TStore>()
-        where TStore : IIdempotencyStore =>
-        WithStore(static services => services.GetRequiredService<TStore>());
-
-    /// <summary>Changes in-process retry of transient failures (runs inside the idempotency lease).</summary>
-    public SqsConsumerBuilder<TMessage> WithRetry(Action<MessageRetryOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        return Configure(o => configure(o.Retry));
-    }
-
-    /// <summary>Turns in-process retry off: a failure goes straight back to the queue with backoff.</summary>
-    public SqsConsumerBuilder<TMessage> WithoutRetry() => Configure(o => o.Retry.MaxRetryAttempts = 0);
 
     /// <summary>How many messages are held at once (running or waiting behind their FIFO group).</summary>
     public SqsConsumerBuilder<TMessage> WithConcurrency(int maxConcurrency)
@@ -115,51 +53,54 @@ public sealed class SqsConsumerBuilder<TMessage>
         return Configure(o => o.MaxConcurrency = maxConcurrency);
     }
 
-    /// <summary>Changes when failed messages come back.</summary>
-    public SqsConsumerBuilder<TMessage> WithRedelivery(Action<SqsRedeliveryOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        return Configure(o => configure(o.Redelivery));
-    }
-
     /// <summary>Uses this SQS client instead of the <see cref="IAmazonSQS"/> registered in DI.</summary>
     public SqsConsumerBuilder<TMessage> WithSqsClient(Func<IServiceProvider, IAmazonSQS> factory)
     {
-        _registration.SqsClientFactory = factory ?? throw new ArgumentNullException(nameof(factory));
-        return this;
-    }
-
-    /// <summary>Deserializes bodies with these options.</summary>
-    public SqsConsumerBuilder<TMessage> WithSerializerOptions(JsonSerializerOptions options)
-    {
-        _registration.SerializerOptions = options ?? throw new ArgumentNullException(nameof(options));
-        return this;
-    }
-
-    /// <summary>Deserializes bodies with this source-generated type info (trimming and AOT friendly).</summary>
-    public SqsConsumerBuilder<TMessage> WithTypeInfo(JsonTypeInfo<TMessage> typeInfo)
-    {
-        _registration.TypeInfo = typeInfo ?? throw new ArgumentNullException(nameof(typeInfo));
-        return this;
-    }
-
-    /// <summary>Adds a middleware, inside idempotency and retry, around the handler.</summary>
-    public SqsConsumerBuilder<TMessage> UseMiddleware(Func<IServiceProvider, IMessageMiddleware<TMessage>> factory)
-    {
         ArgumentNullException.ThrowIfNull(factory);
-        _registration.Middleware.Add(factory);
+        return WithSqsTransport(services => new AwsSqsTransport(factory(services)));
+    }
+
+    /// <summary>Makes the consumer's SQS calls through this transport (the in-process queue, a test double, …).</summary>
+    public SqsConsumerBuilder<TMessage> WithSqsTransport(Func<IServiceProvider, ISqsTransport> factory)
+    {
+        TransportFactory = factory ?? throw new ArgumentNullException(nameof(factory));
         return this;
     }
 
-    /// <summary>Adds a middleware written as a delegate, inside idempotency and retry, around the handler.</summary>
-    public SqsConsumerBuilder<TMessage> UseMiddleware(Func<MessageContext<TMessage>, MessageHandlerDelegate<TMessage>, ValueTask<object?>> middleware)
+    /// <summary>Handles each message with a delegate.</summary>
+    public SqsConsumerBuilder<TMessage> Handle(Func<TMessage, MessageContext<TMessage>, CancellationToken, ValueTask> handler) => SetHandler(ConsumerHandler<TMessage>.From(handler));
+
+    /// <summary>Handles each message with a delegate whose result is stored and replayed to duplicates.</summary>
+    public SqsConsumerBuilder<TMessage> Handle<TResult>(Func<TMessage, MessageContext<TMessage>, CancellationToken, ValueTask<TResult>> handler) => SetHandler(ConsumerHandler<TMessage>.From(handler));
+
+    /// <summary>Handles each message with this handler object.</summary>
+    public SqsConsumerBuilder<TMessage> Handle(IMessageHandler<TMessage> handler) => SetHandler(ConsumerHandler<TMessage>.From(handler));
+
+    /// <summary>Handles each message with this handler object, whose result is stored and replayed.</summary>
+    public SqsConsumerBuilder<TMessage> Handle<TResult>(IMessageHandler<TMessage, TResult> handler) => SetHandler(ConsumerHandler<TMessage>.From(handler));
+
+    /// <summary>Handles each message with a <typeparamref name="THandler"/> resolved from the message's own DI scope (registered scoped if it is not yet).</summary>
+    public SqsConsumerBuilder<TMessage> Handle<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler>()
+        where THandler : class, IMessageHandler<TMessage>
     {
-        ArgumentNullException.ThrowIfNull(middleware);
-        return UseMiddleware(_ => new DelegateStep(middleware));
+        Services.TryAddScoped<THandler>();
+        return SetHandler(ConsumerHandler<TMessage>.FromServices<THandler>());
     }
 
-    private sealed class DelegateStep(Func<MessageContext<TMessage>, MessageHandlerDelegate<TMessage>, ValueTask<object?>> step) : IMessageMiddleware<TMessage>
+    /// <summary>As <see cref="Handle{THandler}()"/>, for a handler whose result is stored and replayed to duplicates.</summary>
+    public SqsConsumerBuilder<TMessage> Handle<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THandler, TResult>()
+        where THandler : class, IMessageHandler<TMessage, TResult>
     {
-        public ValueTask<object?> InvokeAsync(MessageContext<TMessage> context, MessageHandlerDelegate<TMessage> next) => step(context, next);
+        Services.TryAddScoped<THandler>();
+        return SetHandler(ConsumerHandler<TMessage>.FromServices<THandler, TResult>());
+    }
+
+    /// <summary>A frozen copy of the consumer's definition, taken when the host builds the consumer.</summary>
+    internal ConsumerDefinition<TMessage> Build() => Snapshot(_handler);
+
+    private SqsConsumerBuilder<TMessage> SetHandler(ConsumerHandler<TMessage> handler)
+    {
+        _handler = handler;
+        return this;
     }
 }

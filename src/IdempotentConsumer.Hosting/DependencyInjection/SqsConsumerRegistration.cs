@@ -1,11 +1,10 @@
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Amazon.SQS;
-using IdempotentConsumer.Execution;
+using IdempotentConsumer.Consumers;
+using IdempotentConsumer.Exceptions;
 using IdempotentConsumer.Hosting.Options;
+using IdempotentConsumer.Hosting.Transport;
 using IdempotentConsumer.Hosting.Worker;
-using IdempotentConsumer.Pipeline;
-using IdempotentConsumer.Stores;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,14 +12,14 @@ using Microsoft.Extensions.Options;
 
 namespace IdempotentConsumer.Hosting.DependencyInjection;
 
-/// <summary>The code-only settings of one registered consumer (what configuration cannot hold), and how to build it.</summary>
+/// <summary>One registered consumer: its options name, its builder, and how the host builds it.</summary>
 internal sealed class SqsConsumerRegistration<TMessage>
 {
-    public SqsConsumerRegistration(string optionsName, string? sectionName, Func<MessagePipelineBuilder<TMessage>, MessagePipeline<TMessage>> build)
+    public SqsConsumerRegistration(string optionsName, string? sectionName, SqsConsumerBuilder<TMessage> builder)
     {
         OptionsName = optionsName;
         SectionName = sectionName;
-        Build = build;
+        Builder = builder;
     }
 
     /// <summary>The named-options name: unique per registration.</summary>
@@ -29,21 +28,7 @@ internal sealed class SqsConsumerRegistration<TMessage>
     /// <summary>The key of the configuration section it was bound from, if any: the default consumer name.</summary>
     public string? SectionName { get; }
 
-    /// <summary>Closes the pipeline with the handler.</summary>
-    public Func<MessagePipelineBuilder<TMessage>, MessagePipeline<TMessage>> Build { get; }
-
-    public Func<IServiceProvider, IAmazonSQS>? SqsClientFactory { get; set; }
-
-    public Func<IServiceProvider, IIdempotencyStore>? StoreFactory { get; set; }
-
-    /// <summary>Key material taken from the delivery instead of the body (the FIFO deduplication id); null: the key source.</summary>
-    public Func<IncomingMessage, string?>? KeyFromIncoming { get; set; }
-
-    public JsonSerializerOptions? SerializerOptions { get; set; }
-
-    public JsonTypeInfo<TMessage>? TypeInfo { get; set; }
-
-    public List<Func<IServiceProvider, IMessageMiddleware<TMessage>>> Middleware { get; } = [];
+    public SqsConsumerBuilder<TMessage> Builder { get; }
 
     /// <summary>The consumer's name: configured, else the section's key, else the queue's name.</summary>
     public string ResolveName(SqsConsumerOptions options)
@@ -63,65 +48,51 @@ internal sealed class SqsConsumerRegistration<TMessage>
         return slash >= 0 ? url[(slash + 1)..] : url;
     }
 
+    /// <summary>Builds the consumer when the host starts: a missing handler, store or SQS client fails the start.</summary>
     public SqsConsumer<TMessage> CreateConsumer(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptionsMonitor<SqsConsumerOptions>>().Get(OptionsName);
         var name = ResolveName(options);
-        var timeProvider = services.GetService<TimeProvider>() ?? TimeProvider.System;
-        var loggerFactory = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
-        var sqs = SqsClientFactory?.Invoke(services) ?? services.GetRequiredService<IAmazonSQS>();
-
-        var pipeline = new MessagePipelineBuilder<TMessage>()
-            .WithLoggerFactory(loggerFactory)
-            .WithTimeProvider(timeProvider);
-        if (SerializerOptions is not null)
+        var definition = Builder.Build();
+        if (definition.Handler is null)
         {
-            pipeline.WithSerializerOptions(SerializerOptions);
+            throw new IdempotencyConfigurationException($"The SQS consumer '{name}' has no handler: end its builder with Handle(...).");
         }
 
-        if (TypeInfo is not null)
+        var timeProvider = definition.TimeProvider ?? services.GetService<TimeProvider>() ?? TimeProvider.System;
+        var loggerFactory = definition.LoggerFactory ?? services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+        var transport = Builder.TransportFactory?.Invoke(services)
+            ?? new AwsSqsTransport(services.GetService<IAmazonSQS>() ?? throw new IdempotencyConfigurationException(
+                $"The SQS consumer '{name}' needs an IAmazonSQS in the container (e.g. services.AddAWSService<IAmazonSQS>()), or WithSqsClient / WithSqsTransport on its builder."));
+        var keyPrefixes = services.GetRequiredService<SqsConsumerKeyPrefixes>();
+        var consumer = ConsumerPipelineFactory.Create(definition, services, new ConsumerPipelineSettings<TMessage>
         {
-            pipeline.WithTypeInfo(TypeInfo);
-        }
+            Idempotency = options.Idempotency,
+            Retry = options.Retry,
+            Redelivery = options.Redelivery,
+            DefaultKeyPrefix = name,
+            UseIdempotency = options.UseIdempotency,
+            LoggerFactory = loggerFactory,
+            ValidateOptions = idempotency => keyPrefixes.Claim(name, idempotency.KeyPrefix, options.AllowSharedKeyPrefix),
+        });
 
         ReceiveKeyReader<TMessage>? keys = null;
-        if (options.UseIdempotency)
+        if (consumer.Executor is { } executor)
         {
-            var idempotency = options.Idempotency;
-            if (string.IsNullOrWhiteSpace(idempotency.KeyPrefix))
-            {
-                // This consumer's own options instance: the prefix defaults to its stable name.
-                idempotency.KeyPrefix = name;
-            }
-
-            services.GetRequiredService<SqsConsumerKeyPrefixes>().Claim(name, idempotency.KeyPrefix, options.AllowSharedKeyPrefix);
-
-            var store = StoreFactory?.Invoke(services) ?? services.GetRequiredService<IIdempotencyStore>();
-            var executor = new IdempotencyExecutor(store, idempotency, timeProvider, services.GetService<ILogger<IdempotencyExecutor>>());
-            var keyFromIncoming = KeyFromIncoming;
-            pipeline.UseIdempotency(executor, keyFromIncoming is null ? null : context => keyFromIncoming(context.Incoming));
-            var typeInfo = TypeInfo ?? (JsonTypeInfo<TMessage>)(SerializerOptions ?? Serialization.IdempotencyJsonDefaults.Web).GetTypeInfo(typeof(TMessage));
-            keys = new ReceiveKeyReader<TMessage>(executor, typeInfo, keyFromIncoming);
-        }
-
-        if (options.Retry.MaxRetryAttempts > 0)
-        {
-            pipeline.UseRetry(options.Retry);
-        }
-
-        foreach (var middleware in Middleware)
-        {
-            pipeline.Use(middleware(services));
+            var typeInfo = definition.TypeInfo ?? (JsonTypeInfo<TMessage>)(definition.SerializerOptions ?? consumer.Idempotency.SerializerOptions).GetTypeInfo(typeof(TMessage));
+            keys = new ReceiveKeyReader<TMessage>(executor, typeInfo, definition.KeyFromMessage);
         }
 
         return new SqsConsumer<TMessage>(
             name,
             options,
-            sqs,
-            Build(pipeline),
+            transport,
+            consumer.Pipeline,
             keys,
             services.GetRequiredService<IServiceScopeFactory>(),
             timeProvider,
-            loggerFactory);
+            loggerFactory,
+            consumer.Executor is null ? null : consumer.Idempotency,
+            consumer.Retry);
     }
 }

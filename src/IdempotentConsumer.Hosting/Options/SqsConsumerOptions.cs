@@ -1,3 +1,4 @@
+using IdempotentConsumer.Dispositions;
 using IdempotentConsumer.Pipeline;
 
 namespace IdempotentConsumer.Hosting.Options;
@@ -57,7 +58,7 @@ public sealed class SqsConsumerOptions
     public int? MaxReceiveCount { get; set; }
 
     /// <summary>How failed messages come back: exponential backoff by receive count.</summary>
-    public SqsRedeliveryOptions Redelivery { get; set; } = new();
+    public RedeliveryOptions Redelivery { get; set; } = new();
 
     /// <summary>How successful messages are deleted: in batches, by size or time.</summary>
     public SqsDeleteBatchOptions DeleteBatch { get; set; } = new();

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Threading.Channels;
-using Amazon.SQS;
-using Amazon.SQS.Model;
 using IdempotentConsumer.Hosting.Options;
 using IdempotentConsumer.Hosting.Telemetry;
+using IdempotentConsumer.Sqs.Transport;
 using Microsoft.Extensions.Logging;
 
 namespace IdempotentConsumer.Hosting.Worker;
@@ -15,7 +14,7 @@ namespace IdempotentConsumer.Hosting.Worker;
 /// </summary>
 internal sealed partial class DeleteBatcher
 {
-    private readonly IAmazonSQS _sqs;
+    private readonly ISqsTransport _sqs;
     private readonly string _queueUrl;
     private readonly SqsDeleteBatchOptions _options;
     private readonly ErrorBackoff _backoff;
@@ -23,7 +22,7 @@ internal sealed partial class DeleteBatcher
     private readonly ILogger _logger;
     private readonly Channel<PendingDelete> _pending = Channel.CreateUnbounded<PendingDelete>(new UnboundedChannelOptions { SingleReader = true });
 
-    public DeleteBatcher(IAmazonSQS sqs, string queueUrl, SqsDeleteBatchOptions options, SqsErrorBackoffOptions errorBackoff, TimeProvider timeProvider, ILogger logger)
+    public DeleteBatcher(ISqsTransport sqs, string queueUrl, SqsDeleteBatchOptions options, SqsErrorBackoffOptions errorBackoff, TimeProvider timeProvider, ILogger logger)
     {
         _sqs = sqs;
         _queueUrl = queueUrl;
@@ -140,22 +139,22 @@ internal sealed partial class DeleteBatcher
     /// <returns>The entries worth another attempt (failed on SQS's side, not because of the request).</returns>
     private async Task<List<PendingDelete>> SendOnceAsync(List<PendingDelete> batch, CancellationToken abort)
     {
-        var entries = new List<DeleteMessageBatchRequestEntry>(batch.Count);
+        var entries = new SqsReceipt[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
             // Ids only need to be unique within the request; message ids may repeat if a message came back.
-            entries.Add(new DeleteMessageBatchRequestEntry(i.ToString(CultureInfo.InvariantCulture), batch[i].ReceiptHandle));
+            entries[i] = new SqsReceipt(i.ToString(CultureInfo.InvariantCulture), batch[i].ReceiptHandle);
         }
 
-        var response = await _sqs.DeleteMessageBatchAsync(new DeleteMessageBatchRequest(_queueUrl, entries), abort).ConfigureAwait(false);
-        var deleted = response.Successful?.Count ?? 0;
+        var failed = await _sqs.DeleteBatchAsync(_queueUrl, entries, abort).ConfigureAwait(false);
+        var deleted = batch.Count - failed.Count;
         if (deleted > 0)
         {
             SqsConsumerTelemetry.Deleted.Add(deleted);
         }
 
         var retry = new List<PendingDelete>();
-        foreach (var failure in response.Failed ?? [])
+        foreach (var failure in failed)
         {
             if (!int.TryParse(failure.Id, NumberStyles.Integer, CultureInfo.InvariantCulture, out var index) || index < 0 || index >= batch.Count)
             {
@@ -165,7 +164,7 @@ internal sealed partial class DeleteBatcher
             var entry = batch[index];
             SqsConsumerTelemetry.RecordError("delete");
             LogEntryFailed(_logger, entry.MessageId, failure.Code, failure.Message);
-            if (failure.SenderFault != true)
+            if (!failure.SenderFault)
             {
                 retry.Add(entry);
             }

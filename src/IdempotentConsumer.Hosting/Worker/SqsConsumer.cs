@@ -1,8 +1,8 @@
-using Amazon.SQS;
-using Amazon.SQS.Model;
 using IdempotentConsumer.Hosting.Options;
 using IdempotentConsumer.Hosting.Telemetry;
 using IdempotentConsumer.Pipeline;
+using IdempotentConsumer.Sqs;
+using IdempotentConsumer.Sqs.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -16,7 +16,7 @@ namespace IdempotentConsumer.Hosting.Worker;
 internal sealed partial class SqsConsumer<TMessage>
 {
     private readonly SqsConsumerOptions _options;
-    private readonly IAmazonSQS _sqs;
+    private readonly ISqsTransport _sqs;
     private readonly MessagePipeline<TMessage> _pipeline;
     private readonly ReceiveKeyReader<TMessage>? _keys;
     private readonly IServiceScopeFactory _scopes;
@@ -39,14 +39,18 @@ internal sealed partial class SqsConsumer<TMessage>
     public SqsConsumer(
         string name,
         SqsConsumerOptions options,
-        IAmazonSQS sqs,
+        ISqsTransport sqs,
         MessagePipeline<TMessage> pipeline,
         ReceiveKeyReader<TMessage>? keys,
         IServiceScopeFactory scopes,
         TimeProvider timeProvider,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        IdempotencyOptions? idempotency = null,
+        MessageRetryOptions? retry = null)
     {
         Name = name;
+        Idempotency = idempotency;
+        Retry = retry;
         _options = options;
         _sqs = sqs;
         _pipeline = pipeline;
@@ -67,6 +71,12 @@ internal sealed partial class SqsConsumer<TMessage>
     /// <summary>The consumer's name (logs, default key prefix).</summary>
     public string Name { get; }
 
+    /// <summary>The idempotency options the consumer captured when it was built; null when idempotency is off.</summary>
+    public IdempotencyOptions? Idempotency { get; }
+
+    /// <summary>The retry options the consumer captured when it was built.</summary>
+    public MessageRetryOptions? Retry { get; }
+
     /// <summary>True when the queue is FIFO: messages of a group run in order.</summary>
     public bool IsFifo { get; }
 
@@ -78,9 +88,8 @@ internal sealed partial class SqsConsumer<TMessage>
     {
         var maxReceiveCount = _options.MaxReceiveCount
             ?? await RedrivePolicyReader.TryReadMaxReceiveCountAsync(_sqs, _options.QueueUrl, _logger, stopReceiving).ConfigureAwait(false);
-        var policy = new FailurePolicy(new RedeliveryBackoff(_options.Redelivery), maxReceiveCount, _timeProvider);
         _processor = new SqsMessageProcessor<TMessage>(
-            _pipeline, _scopes, policy, _deletes, _sqs, _options.QueueUrl, _timeProvider, _logger, OnFinished, _finalDeadline.Token);
+            _pipeline, _scopes, maxReceiveCount, _deletes, _sqs, _options.QueueUrl, _timeProvider, _logger, OnFinished, _finalDeadline.Token);
         _dispatcher = new MessageDispatcher(IsFifo, _processor.ProcessAsync, _processor.HandBackAsync);
 
         await using var heartbeats = new HeartbeatScheduler(HeartbeatScheduler.TickFor(_heartbeatInterval), _timeProvider);
@@ -122,7 +131,7 @@ internal sealed partial class SqsConsumer<TMessage>
         }
     }
 
-    private void OnReceived(IReadOnlyList<Message> messages, DateTimeOffset receivedAt)
+    private void OnReceived(IReadOnlyList<SqsTransportMessage> messages, DateTimeOffset receivedAt)
     {
         var deliveries = new SqsDelivery[messages.Count];
         for (var i = 0; i < deliveries.Length; i++)
@@ -171,14 +180,15 @@ internal sealed partial class SqsConsumer<TMessage>
         }
     }
 
-    private SqsDelivery Accept(Message message, DateTimeOffset receivedAt)
+    private SqsDelivery Accept(SqsTransportMessage message, DateTimeOffset receivedAt)
     {
-        var incoming = SqsMessageMapper.ToIncoming(message);
+        var incoming = SqsIncomingMessages.ToIncoming(message);
+        var receiptHandle = message.ReceiptHandle!;
         SqsDelivery? delivery = null;
         var heartbeat = new VisibilityHeartbeat(
             _sqs,
             _options.QueueUrl,
-            message.ReceiptHandle,
+            receiptHandle,
             incoming.MessageId,
             _options.VisibilityTimeout,
             _heartbeatInterval,
@@ -187,7 +197,7 @@ internal sealed partial class SqsConsumer<TMessage>
             _timeProvider,
             _heartbeatLogger,
             () => delivery?.CancelHandler());
-        delivery = new SqsDelivery(incoming, message.ReceiptHandle, heartbeat);
+        delivery = new SqsDelivery(incoming, receiptHandle, heartbeat);
         _outstanding.Add(delivery);
         SqsConsumerTelemetry.Outstanding.Add(1);
         if (Volatile.Read(ref _abandoned) == 1)

@@ -1,7 +1,6 @@
-using Amazon.SQS;
-using Amazon.SQS.Model;
 using IdempotentConsumer.Hosting.Telemetry;
 using IdempotentConsumer.Pipeline;
+using IdempotentConsumer.Sqs.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -16,9 +15,9 @@ internal sealed partial class SqsMessageProcessor<TMessage>
     private static readonly TimeSpan MinimumLease = TimeSpan.FromSeconds(1);
     private readonly MessagePipeline<TMessage> _pipeline;
     private readonly IServiceScopeFactory _scopes;
-    private readonly FailurePolicy _policy;
+    private readonly int? _maxReceiveCount;
     private readonly DeleteBatcher _deletes;
-    private readonly IAmazonSQS _sqs;
+    private readonly ISqsTransport _sqs;
     private readonly string _queueUrl;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -30,9 +29,9 @@ internal sealed partial class SqsMessageProcessor<TMessage>
     public SqsMessageProcessor(
         MessagePipeline<TMessage> pipeline,
         IServiceScopeFactory scopes,
-        FailurePolicy policy,
+        int? maxReceiveCount,
         DeleteBatcher deletes,
-        IAmazonSQS sqs,
+        ISqsTransport sqs,
         string queueUrl,
         TimeProvider timeProvider,
         ILogger logger,
@@ -41,7 +40,7 @@ internal sealed partial class SqsMessageProcessor<TMessage>
     {
         _pipeline = pipeline;
         _scopes = scopes;
-        _policy = policy;
+        _maxReceiveCount = maxReceiveCount;
         _deletes = deletes;
         _sqs = sqs;
         _queueUrl = queueUrl;
@@ -59,7 +58,7 @@ internal sealed partial class SqsMessageProcessor<TMessage>
             if (delivery.IsAbandoned)
             {
                 await delivery.Heartbeat.StopAsync().ConfigureAwait(false);
-                await ChangeVisibilityAsync(delivery, MessageDisposition.HandBack("shutdown")).ConfigureAwait(false);
+                await ChangeVisibilityAsync(delivery, SqsQueueAction.HandBack("shutdown")).ConfigureAwait(false);
                 return false;
             }
 
@@ -79,9 +78,9 @@ internal sealed partial class SqsMessageProcessor<TMessage>
             var result = await RunPipelineAsync(delivery).ConfigureAwait(false);
             delivery.PublishResult(result);
             await delivery.Heartbeat.StopAsync().ConfigureAwait(false);
-            var disposition = _policy.Decide(result, delivery.Incoming.ReceiveCount, delivery.IsAbandoned, delivery.Heartbeat.IsLost);
+            var disposition = SqsQueueAction.For(result, delivery.Incoming.ReceiveCount, delivery.IsAbandoned, delivery.Heartbeat.IsLost, _maxReceiveCount);
             await ApplyAsync(delivery, disposition).ConfigureAwait(false);
-            return disposition.Kind == MessageDispositionKind.Delete;
+            return disposition.Kind == SqsQueueActionKind.Delete;
         }
         catch (Exception ex)
         {
@@ -115,7 +114,7 @@ internal sealed partial class SqsMessageProcessor<TMessage>
             await delivery.Heartbeat.StopAsync().ConfigureAwait(false);
             if (delivery.IsAbandoned)
             {
-                await ChangeVisibilityAsync(delivery, MessageDisposition.HandBack("shutdown")).ConfigureAwait(false);
+                await ChangeVisibilityAsync(delivery, SqsQueueAction.HandBack("shutdown")).ConfigureAwait(false);
             }
             else
             {
@@ -127,11 +126,11 @@ internal sealed partial class SqsMessageProcessor<TMessage>
 
         await delivery.Heartbeat.StopAsync().ConfigureAwait(false);
         var disposition = leader is null
-            ? MessageDisposition.HandBack("duplicate_unfinished")
-            : _policy.Decide(leader, delivery.Incoming.ReceiveCount, delivery.IsAbandoned, delivery.Heartbeat.IsLost);
+            ? SqsQueueAction.HandBack("duplicate_unfinished")
+            : SqsQueueAction.For(leader, delivery.Incoming.ReceiveCount, delivery.IsAbandoned, delivery.Heartbeat.IsLost, _maxReceiveCount);
         LogCopyDecided(_logger, delivery.MessageId, delivery.Leader!.MessageId, disposition.Kind);
         await ApplyAsync(delivery, disposition).ConfigureAwait(false);
-        return disposition.Kind == MessageDispositionKind.Delete;
+        return disposition.Kind == SqsQueueActionKind.Delete;
     }
 
     /// <summary>Returns a delivery unprocessed (the rest of a failed FIFO group, or a straggler at shutdown).</summary>
@@ -140,7 +139,7 @@ internal sealed partial class SqsMessageProcessor<TMessage>
         try
         {
             await delivery.Heartbeat.StopAsync().ConfigureAwait(false);
-            await ChangeVisibilityAsync(delivery, MessageDisposition.HandBack(reason)).ConfigureAwait(false);
+            await ChangeVisibilityAsync(delivery, SqsQueueAction.HandBack(reason)).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -176,46 +175,39 @@ internal sealed partial class SqsMessageProcessor<TMessage>
         }
     }
 
-    private async Task ApplyAsync(SqsDelivery delivery, MessageDisposition disposition)
+    private async Task ApplyAsync(SqsDelivery delivery, SqsQueueAction disposition)
     {
         switch (disposition.Kind)
         {
-            case MessageDispositionKind.Delete:
+            case SqsQueueActionKind.Delete:
                 if (!_deletes.Enqueue(delivery.MessageId, delivery.ReceiptHandle))
                 {
                     LogDeleteAfterShutdown(_logger, delivery.MessageId);
                 }
 
                 break;
-            case MessageDispositionKind.Retry:
+            case SqsQueueActionKind.Retry:
                 if (disposition.ReachedMaxReceiveCount)
                 {
-                    LogMaxReceiveCount(_logger, delivery.MessageId, delivery.Incoming.ReceiveCount, _policy.MaxReceiveCount ?? 0);
+                    LogMaxReceiveCount(_logger, delivery.MessageId, delivery.Incoming.ReceiveCount, _maxReceiveCount ?? 0);
                 }
 
                 await ChangeVisibilityAsync(delivery, disposition).ConfigureAwait(false);
                 break;
-            case MessageDispositionKind.HandBack:
+            case SqsQueueActionKind.HandBack:
                 await ChangeVisibilityAsync(delivery, disposition).ConfigureAwait(false);
                 break;
-            case MessageDispositionKind.Leave:
+            case SqsQueueActionKind.Leave:
                 LogLeft(_logger, delivery.MessageId);
                 break;
         }
     }
 
-    private async Task ChangeVisibilityAsync(SqsDelivery delivery, MessageDisposition disposition)
+    private async Task ChangeVisibilityAsync(SqsDelivery delivery, SqsQueueAction disposition)
     {
         try
         {
-            await _sqs.ChangeMessageVisibilityAsync(
-                new ChangeMessageVisibilityRequest
-                {
-                    QueueUrl = _queueUrl,
-                    ReceiptHandle = delivery.ReceiptHandle,
-                    VisibilityTimeout = disposition.VisibilitySeconds,
-                },
-                _abort).ConfigureAwait(false);
+            await _sqs.ChangeVisibilityAsync(_queueUrl, delivery.ReceiptHandle, TimeSpan.FromSeconds(disposition.VisibilitySeconds), _abort).ConfigureAwait(false);
             SqsConsumerTelemetry.RecordReturned(disposition.Reason);
             LogReturned(_logger, delivery.MessageId, disposition.VisibilitySeconds, disposition.Reason);
         }
@@ -243,7 +235,7 @@ internal sealed partial class SqsMessageProcessor<TMessage>
     private static partial void LogDeleteAfterShutdown(ILogger logger, string messageId);
 
     [LoggerMessage(EventId = 1106, Level = LogLevel.Debug, Message = "Message {MessageId} shares its key with {LeaderId} in one receive and takes its result: {Disposition}.")]
-    private static partial void LogCopyDecided(ILogger logger, string messageId, string leaderId, MessageDispositionKind disposition);
+    private static partial void LogCopyDecided(ILogger logger, string messageId, string leaderId, SqsQueueActionKind disposition);
 
     [LoggerMessage(EventId = 1105, Level = LogLevel.Error, Message = "Message {MessageId}: unexpected error in the worker; it comes back after its visibility timeout.")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string messageId);

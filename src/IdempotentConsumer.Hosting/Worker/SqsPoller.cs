@@ -1,5 +1,5 @@
-using Amazon.SQS;
-using Amazon.SQS.Model;
+using IdempotentConsumer.Sqs;
+using IdempotentConsumer.Sqs.Transport;
 using IdempotentConsumer.Hosting.Options;
 using IdempotentConsumer.Hosting.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -12,15 +12,14 @@ namespace IdempotentConsumer.Hosting.Worker;
 /// </summary>
 internal sealed partial class SqsPoller
 {
-    private readonly IAmazonSQS _sqs;
+    private readonly ISqsTransport _sqs;
     private readonly SqsConsumerOptions _options;
     private readonly bool _isFifo;
     private readonly ConcurrencyGate _gate;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly int _visibilitySeconds;
 
-    public SqsPoller(IAmazonSQS sqs, SqsConsumerOptions options, bool isFifo, ConcurrencyGate gate, TimeProvider timeProvider, ILogger logger)
+    public SqsPoller(ISqsTransport sqs, SqsConsumerOptions options, bool isFifo, ConcurrencyGate gate, TimeProvider timeProvider, ILogger logger)
     {
         _sqs = sqs;
         _options = options;
@@ -28,12 +27,11 @@ internal sealed partial class SqsPoller
         _gate = gate;
         _timeProvider = timeProvider;
         _logger = logger;
-        _visibilitySeconds = (int)Math.Ceiling(options.VisibilityTimeout.TotalSeconds);
     }
 
     /// <param name="onReceived">Takes over the messages of one receive (and a slot each) with the time they were received.</param>
     /// <param name="stop">Stops receiving; an in-flight long poll is cancelled.</param>
-    public async Task RunAsync(Action<IReadOnlyList<Message>, DateTimeOffset> onReceived, CancellationToken stop)
+    public async Task RunAsync(Action<IReadOnlyList<SqsTransportMessage>, DateTimeOffset> onReceived, CancellationToken stop)
     {
         var backoff = new ErrorBackoff(_options.ErrorBackoff, _timeProvider);
         string? attemptId = null;
@@ -54,12 +52,11 @@ internal sealed partial class SqsPoller
             {
                 // FIFO: a receive retried with the same attempt id returns the same messages instead of locking them away.
                 attemptId ??= _isFifo ? Guid.NewGuid().ToString("N") : null;
-                var response = await _sqs.ReceiveMessageAsync(CreateRequest(slots, attemptId), stop).ConfigureAwait(false);
+                var messages = await _sqs.ReceiveAsync(CreateRequest(slots, attemptId), stop).ConfigureAwait(false);
                 attemptId = null;
                 backoff.Reset();
                 var receivedAt = _timeProvider.GetUtcNow();
-                var messages = response?.Messages;
-                if (messages is null || messages.Count == 0)
+                if (messages.Count == 0)
                 {
                     if (_options.WaitTimeSeconds == 0)
                     {
@@ -70,7 +67,7 @@ internal sealed partial class SqsPoller
                     continue;
                 }
 
-                var accepted = new List<Message>(Math.Min(messages.Count, slots));
+                var accepted = new List<SqsTransportMessage>(Math.Min(messages.Count, slots));
                 foreach (var message in messages)
                 {
                     if (accepted.Count == slots || string.IsNullOrEmpty(message.ReceiptHandle))
@@ -113,14 +110,12 @@ internal sealed partial class SqsPoller
         }
     }
 
-    private ReceiveMessageRequest CreateRequest(int maxMessages, string? attemptId) => new()
+    private SqsReceiveRequest CreateRequest(int maxMessages, string? attemptId) => new()
     {
         QueueUrl = _options.QueueUrl,
-        MaxNumberOfMessages = maxMessages,
-        WaitTimeSeconds = _options.WaitTimeSeconds,
-        VisibilityTimeout = _visibilitySeconds,
-        MessageSystemAttributeNames = ["All"],
-        MessageAttributeNames = ["All"],
+        MaxMessages = maxMessages,
+        WaitTime = TimeSpan.FromSeconds(_options.WaitTimeSeconds),
+        VisibilityTimeout = _options.VisibilityTimeout,
         ReceiveRequestAttemptId = attemptId,
     };
 

@@ -1,10 +1,7 @@
-using System.Net;
-using Amazon.Runtime;
-using Amazon.SQS;
-using Amazon.SQS.Model;
 using IdempotentConsumer.Exceptions;
 using IdempotentConsumer.Execution;
 using IdempotentConsumer.Hosting.Telemetry;
+using IdempotentConsumer.Sqs.Transport;
 using Microsoft.Extensions.Logging;
 
 namespace IdempotentConsumer.Hosting.Worker;
@@ -22,7 +19,7 @@ namespace IdempotentConsumer.Hosting.Worker;
 /// </remarks>
 internal sealed partial class VisibilityHeartbeat
 {
-    private readonly IAmazonSQS _sqs;
+    private readonly ISqsTransport _sqs;
     private readonly string _queueUrl;
     private readonly string _receiptHandle;
     private readonly string _messageId;
@@ -44,7 +41,7 @@ internal sealed partial class VisibilityHeartbeat
     // visibleUntil: When the visibility granted by the receive lapses.
     // onLost: Called once when the message or its lease is lost (cancels the handler).
     public VisibilityHeartbeat(
-        IAmazonSQS sqs,
+        ISqsTransport sqs,
         string queueUrl,
         string receiptHandle,
         string messageId,
@@ -212,14 +209,7 @@ internal sealed partial class VisibilityHeartbeat
             await lease.ExtendAsync(visibleUntil + _interval - _timeProvider.GetUtcNow(), stop).ConfigureAwait(false);
         }
 
-        await _sqs.ChangeMessageVisibilityAsync(
-            new ChangeMessageVisibilityRequest
-            {
-                QueueUrl = _queueUrl,
-                ReceiptHandle = _receiptHandle,
-                VisibilityTimeout = (int)Math.Ceiling(_visibilityTimeout.TotalSeconds),
-            },
-            stop).ConfigureAwait(false);
+        await _sqs.ChangeVisibilityAsync(_queueUrl, _receiptHandle, _visibilityTimeout, stop).ConfigureAwait(false);
         Interlocked.Exchange(ref _visibleUntilTicks, visibleUntil.UtcTicks);
 
         Extensions++;
@@ -239,17 +229,7 @@ internal sealed partial class VisibilityHeartbeat
     }
 
     /// <summary>Failures that no retry heals: the receipt handle or the lease is no longer ours.</summary>
-    private static bool IsFinal(Exception ex) => ex switch
-    {
-        IdempotencyStaleOwnerException => true,
-        ReceiptHandleIsInvalidException or MessageNotInflightException or QueueDoesNotExistException => true,
-        AmazonServiceException { StatusCode: HttpStatusCode.BadRequest or HttpStatusCode.NotFound or HttpStatusCode.Forbidden } service
-            => !IsThrottling(service),
-        _ => false,
-    };
-
-    private static bool IsThrottling(AmazonServiceException ex) =>
-        ex is RequestThrottledException || (ex.ErrorCode?.Contains("Throttl", StringComparison.OrdinalIgnoreCase) ?? false);
+    private static bool IsFinal(Exception ex) => ex is IdempotencyStaleOwnerException or SqsMessageLostException;
 
     [LoggerMessage(EventId = 1200, Level = LogLevel.Warning, Message = "Message {MessageId}: extending its idempotency lease or visibility failed; retrying while it stays invisible (until {VisibleUntil:O}).")]
     private static partial void LogExtensionRetry(ILogger logger, Exception exception, string messageId, DateTimeOffset visibleUntil);

@@ -3,6 +3,7 @@ using Amazon.SQS;
 using Amazon.SQS.Model;
 using IdempotentConsumer.Hosting.Options;
 using IdempotentConsumer.Hosting.Tests.Support;
+using IdempotentConsumer.Hosting.Transport;
 using IdempotentConsumer.Hosting.Worker;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -19,7 +20,7 @@ public sealed class DeleteBatcherTests
     private readonly ConcurrentQueue<(string[] ReceiptHandles, DateTimeOffset At)> _calls = new();
 
     private DeleteBatcher Create(TimeSpan? flush = null, int maxAttempts = 3) => new(
-        _sqs.Object,
+        new AwsSqsTransport(_sqs.Object),
         QueueUrl,
         new SqsDeleteBatchOptions { MaxBatchSize = 10, FlushInterval = flush ?? TimeSpan.FromMilliseconds(50), MaxAttempts = maxAttempts },
         new SqsErrorBackoffOptions { InitialDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromSeconds(1) },

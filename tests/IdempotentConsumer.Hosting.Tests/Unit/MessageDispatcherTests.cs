@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Amazon.SQS;
 using IdempotentConsumer.Hosting.Tests.Support;
+using IdempotentConsumer.Hosting.Transport;
 using IdempotentConsumer.Hosting.Worker;
 using IdempotentConsumer.Pipeline;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -20,7 +21,7 @@ public sealed class MessageDispatcherTests
     private static SqsDelivery Delivery(string id, string? group) => new(
         new IncomingMessage { MessageId = id, Body = "{}", MessageGroupId = group },
         "rh-" + id,
-        new VisibilityHeartbeat(Mock.Of<IAmazonSQS>(), "q", "rh-" + id, id, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10),
+        new VisibilityHeartbeat(new AwsSqsTransport(Mock.Of<IAmazonSQS>()), "q", "rh-" + id, id, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10),
             DateTimeOffset.UtcNow.AddSeconds(30), Scheduler, TimeProvider.System, NullLogger.Instance, () => { }));
 
     private async Task<bool> ProcessAsync(SqsDelivery delivery, Func<string, bool>? succeeds = null)

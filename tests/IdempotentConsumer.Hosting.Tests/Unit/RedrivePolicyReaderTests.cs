@@ -1,6 +1,8 @@
 using Amazon.SQS;
 using Amazon.SQS.Model;
+using IdempotentConsumer.Hosting.Transport;
 using IdempotentConsumer.Hosting.Worker;
+using IdempotentConsumer.Sqs;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using Xunit;
@@ -19,7 +21,7 @@ public sealed class RedrivePolicyReaderTests
     [InlineData(null, null)]
     public void Given_a_redrive_policy_When_parsed_Then_max_receive_count_is_read_as_number_or_string(string? json, int? expected)
     {
-        Assert.Equal(expected, RedrivePolicyReader.Parse(json));
+        Assert.Equal(expected, SqsRedrivePolicy.ParseMaxReceiveCount(json));
     }
 
     [Fact]
@@ -29,7 +31,7 @@ public sealed class RedrivePolicyReaderTests
         sqs.Setup(s => s.GetQueueAttributesAsync(It.IsAny<GetQueueAttributesRequest>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new AmazonSQSException("access denied"));
 
-        Assert.Null(await RedrivePolicyReader.TryReadMaxReceiveCountAsync(sqs.Object, "q", NullLogger.Instance, CancellationToken.None));
+        Assert.Null(await RedrivePolicyReader.TryReadMaxReceiveCountAsync(new AwsSqsTransport(sqs.Object), "q", NullLogger.Instance, CancellationToken.None));
     }
 
     [Fact]
@@ -39,6 +41,6 @@ public sealed class RedrivePolicyReaderTests
         sqs.Setup(s => s.GetQueueAttributesAsync(It.IsAny<GetQueueAttributesRequest>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new GetQueueAttributesResponse { Attributes = null });
 
-        Assert.Null(await RedrivePolicyReader.TryReadMaxReceiveCountAsync(sqs.Object, "q", NullLogger.Instance, CancellationToken.None));
+        Assert.Null(await RedrivePolicyReader.TryReadMaxReceiveCountAsync(new AwsSqsTransport(sqs.Object), "q", NullLogger.Instance, CancellationToken.None));
     }
 }

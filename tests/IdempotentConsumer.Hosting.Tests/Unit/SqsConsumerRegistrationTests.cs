@@ -25,6 +25,7 @@ public sealed class SqsConsumerRegistrationTests
         services.AddSingleton(Mock.Of<IAmazonSQS>());
         services.AddSingleton(new ShippingLedger());
         services.AddScoped<ScopeProbe>();
+        services.AddInMemoryIdempotencyStore();
         return services;
     }
 
@@ -84,7 +85,8 @@ public sealed class SqsConsumerRegistrationTests
 
         var consumer = Assert.Single(Consumers(provider)).Consumer;
         Assert.Equal("Orders", consumer.Name);
-        Assert.Equal("Orders", options.Idempotency.KeyPrefix);
+        Assert.Equal("Orders", consumer.Idempotency!.KeyPrefix);
+        Assert.Equal("orderId", consumer.Idempotency.KeyJmesPath);
     }
 
     [Fact]
@@ -105,12 +107,13 @@ public sealed class SqsConsumerRegistrationTests
             .WithRedelivery(r => r.InitialDelay = TimeSpan.FromSeconds(9));
         using var provider = services.BuildServiceProvider();
         var options = provider.GetRequiredService<IOptionsMonitor<SqsConsumerOptions>>().Get(builder.OptionsName);
+        var consumer = Assert.Single(Consumers(provider)).Consumer;
 
         Assert.Equal(2, options.MaxConcurrency);
         Assert.Equal(2, options.WaitTimeSeconds);
-        Assert.Equal("orders-v1", options.Idempotency.KeyPrefix);
-        Assert.Equal(0, options.Retry.MaxRetryAttempts);
-        Assert.Equal(TimeSpan.FromSeconds(9), options.Redelivery.InitialDelay);
+        Assert.Equal("orders-v1", consumer.Idempotency!.KeyPrefix);
+        Assert.Equal(0, consumer.Retry!.MaxRetryAttempts);
+        Assert.Equal("from-config", options.Idempotency.KeyPrefix); // the bound options are the base, never changed by the builder
     }
 
     [Fact]
@@ -122,7 +125,7 @@ public sealed class SqsConsumerRegistrationTests
         using var provider = services.BuildServiceProvider();
 
         Assert.Equal("orders-queue", Assert.Single(Consumers(provider)).Consumer.Name);
-        Assert.Equal("orders-queue", provider.GetRequiredService<IOptionsMonitor<SqsConsumerOptions>>().Get(builder.OptionsName).Idempotency.KeyPrefix);
+        Assert.Equal("orders-queue", Assert.Single(Consumers(provider)).Consumer.Idempotency!.KeyPrefix);
     }
 
     [Fact]
@@ -146,6 +149,7 @@ public sealed class SqsConsumerRegistrationTests
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddSingleton(Mock.Of<IAmazonSQS>());
+        builder.Services.AddInMemoryIdempotencyStore();
         builder.Services.AddSqsConsumer<Order, ShipOrderHandler>(o => o.QueueUrl = QueueUrl);
         builder.Services.AddSqsConsumer<Order, AuditOrderHandler>(o => o.QueueUrl = QueueUrl);
         using var host = builder.Build();
@@ -178,9 +182,7 @@ public sealed class SqsConsumerRegistrationTests
         using var provider = services.BuildServiceProvider();
 
         Assert.Equal(2, Consumers(provider).Length);
-        var options = provider.GetRequiredService<IOptionsMonitor<SqsConsumerOptions>>();
-        Assert.Equal("shop", options.Get(first.OptionsName).Idempotency.KeyPrefix);
-        Assert.Equal("shop", options.Get(second.OptionsName).Idempotency.KeyPrefix);
+        Assert.All(Consumers(provider), service => Assert.Equal("shop", service.Consumer.Idempotency!.KeyPrefix));
     }
 
     [Fact]

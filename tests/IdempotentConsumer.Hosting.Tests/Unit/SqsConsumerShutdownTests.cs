@@ -3,6 +3,7 @@ using Amazon.SQS;
 using Amazon.SQS.Model;
 using IdempotentConsumer.Hosting.Options;
 using IdempotentConsumer.Hosting.Tests.Support;
+using IdempotentConsumer.Hosting.Transport;
 using IdempotentConsumer.Hosting.Worker;
 using IdempotentConsumer.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,7 +53,7 @@ public sealed class SqsConsumerShutdownTests
         };
         var pipeline = new MessagePipelineBuilder<string>().Build(handler);
         var scopes = new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>();
-        return new SqsConsumer<string>("q", options, _sqs.Object, pipeline, null, scopes, TimeProvider.System, NullLoggerFactory.Instance);
+        return new SqsConsumer<string>("q", options, new AwsSqsTransport(_sqs.Object), pipeline, null, scopes, TimeProvider.System, NullLoggerFactory.Instance);
     }
 
     [Fact]

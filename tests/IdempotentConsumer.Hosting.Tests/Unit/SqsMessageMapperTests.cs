@@ -1,13 +1,18 @@
 using Amazon.SQS.Model;
-using IdempotentConsumer.Hosting.Worker;
+using IdempotentConsumer.Hosting.Transport;
+using IdempotentConsumer.Pipeline;
+using IdempotentConsumer.Sqs;
 using Xunit;
 
 namespace IdempotentConsumer.Hosting.Tests.Unit;
 
+/// <summary>An SDK message, mapped to the shared transport message and by the one SQS mapper, as the worker receives it.</summary>
 public sealed class SqsMessageMapperTests
 {
+    private static IncomingMessage Map(Message message) => SqsIncomingMessages.ToIncoming(AwsSqsTransport.ToTransportMessage(message, "https://sqs.example/q"));
+
     [Fact]
-    public void Given_a_fifo_message_When_mapped_Then_receive_count_group_dedup_id_and_sent_time_are_read_from_system_attributes()
+    public void Given_a_fifo_message_with_a_binary_attribute_When_mapped_Then_system_attributes_win_and_the_binary_value_is_base64()
     {
         var message = new Message
         {
@@ -29,7 +34,7 @@ public sealed class SqsMessageMapperTests
             },
         };
 
-        var incoming = SqsMessageMapper.ToIncoming(message);
+        var incoming = Map(message);
 
         Assert.Equal("m-1", incoming.MessageId);
         Assert.Equal("{\"orderId\":\"o-1\"}", incoming.Body);
@@ -39,13 +44,16 @@ public sealed class SqsMessageMapperTests
         Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1700000000123), incoming.SentTimestamp);
         Assert.Equal("acme", incoming.Attributes["tenant"]);
         Assert.Equal("user-7", incoming.Attributes["MessageGroupId"]);
-        Assert.False(incoming.Attributes.ContainsKey("blob"));
+        Assert.Equal("AQI=", incoming.Attributes["blob"]); // binary attributes arrive base64, as in the Lambda adapter
+        var transport = Assert.IsAssignableFrom<SqsTransportMessage>(incoming.Transport);
+        Assert.Equal([1, 2], transport.MessageAttributes["blob"].BinaryValue!.Value.ToArray());
+        Assert.Equal("rh", transport.ReceiptHandle);
     }
 
     [Fact]
     public void Given_the_sdk_left_collections_null_When_mapped_Then_defaults_are_used()
     {
-        var incoming = SqsMessageMapper.ToIncoming(new Message { MessageId = "m-2", Body = null, Attributes = null, MessageAttributes = null });
+        var incoming = Map(new Message { MessageId = "m-2", Body = null, Attributes = null, MessageAttributes = null });
 
         Assert.Equal(1, incoming.ReceiveCount);
         Assert.Null(incoming.MessageGroupId);
@@ -61,7 +69,7 @@ public sealed class SqsMessageMapperTests
     [InlineData("many")]
     public void Given_a_nonsense_receive_count_When_mapped_Then_it_counts_as_the_first_delivery(string count)
     {
-        var incoming = SqsMessageMapper.ToIncoming(new Message
+        var incoming = Map(new Message
         {
             MessageId = "m",
             Body = "x",

@@ -3,7 +3,9 @@ using Amazon.SQS;
 using Amazon.SQS.Model;
 using IdempotentConsumer.Hosting.Options;
 using IdempotentConsumer.Hosting.Tests.Support;
+using IdempotentConsumer.Hosting.Transport;
 using IdempotentConsumer.Hosting.Worker;
+using IdempotentConsumer.Sqs;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
@@ -55,8 +57,8 @@ public sealed class SqsPollerTests
             () => throw new AmazonSQSException("outage 1"),
             () => throw new HttpRequestException("outage 2"),
             () => new ReceiveMessageResponse { Messages = [NewMessage(1)] });
-        var received = new ConcurrentQueue<Message>();
-        var poller = new SqsPoller(_sqs.Object, Options(), isFifo: false, new ConcurrencyGate(10), _time, NullLogger.Instance);
+        var received = new ConcurrentQueue<SqsTransportMessage>();
+        var poller = new SqsPoller(new AwsSqsTransport(_sqs.Object), Options(), isFifo: false, new ConcurrencyGate(10), _time, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
 
         var run = poller.RunAsync((batch, _) => { foreach (var m in batch) { received.Enqueue(m); } }, stop.Token);
@@ -81,7 +83,7 @@ public sealed class SqsPollerTests
             () => throw new AmazonSQSException("c"),
             () => new ReceiveMessageResponse { Messages = [NewMessage(1)] });
         var received = 0;
-        var poller = new SqsPoller(_sqs.Object, Options(), isFifo: false, new ConcurrencyGate(10), _time, NullLogger.Instance);
+        var poller = new SqsPoller(new AwsSqsTransport(_sqs.Object), Options(), isFifo: false, new ConcurrencyGate(10), _time, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
 
         var run = poller.RunAsync((batch, _) => Interlocked.Add(ref received, batch.Count), stop.Token);
@@ -100,8 +102,8 @@ public sealed class SqsPollerTests
             () => new ReceiveMessageResponse { Messages = [NewMessage(1), NewMessage(2)] },
             () => new ReceiveMessageResponse { Messages = [NewMessage(3)] });
         var gate = new ConcurrencyGate(2);
-        var received = new ConcurrentQueue<Message>();
-        var poller = new SqsPoller(_sqs.Object, Options(), isFifo: false, gate, _time, NullLogger.Instance);
+        var received = new ConcurrentQueue<SqsTransportMessage>();
+        var poller = new SqsPoller(new AwsSqsTransport(_sqs.Object), Options(), isFifo: false, gate, _time, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
 
         var run = poller.RunAsync((batch, _) => { foreach (var m in batch) { received.Enqueue(m); } }, stop.Token);
@@ -128,7 +130,7 @@ public sealed class SqsPollerTests
         ReceiveAnswers(() => new ReceiveMessageResponse { Messages = [.. Enumerable.Range(1, 10).Select(NewMessage)] });
         var gate = new ConcurrencyGate(10);
         var received = 0;
-        var poller = new SqsPoller(_sqs.Object, Options(batchWindow: TimeSpan.FromMilliseconds(10)), isFifo: false, gate, _time, NullLogger.Instance);
+        var poller = new SqsPoller(new AwsSqsTransport(_sqs.Object), Options(batchWindow: TimeSpan.FromMilliseconds(10)), isFifo: false, gate, _time, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
         var run = poller.RunAsync((batch, _) => Interlocked.Add(ref received, batch.Count), stop.Token);
         await Eventually.TrueAsync(() => Volatile.Read(ref received) == 10);
@@ -153,7 +155,7 @@ public sealed class SqsPollerTests
         ReceiveAnswers(() => new ReceiveMessageResponse { Messages = [.. Enumerable.Range(1, 10).Select(NewMessage)] });
         var gate = new ConcurrencyGate(10);
         var received = 0;
-        var poller = new SqsPoller(_sqs.Object, Options(batchWindow: TimeSpan.FromSeconds(1)), isFifo: false, gate, _time, NullLogger.Instance);
+        var poller = new SqsPoller(new AwsSqsTransport(_sqs.Object), Options(batchWindow: TimeSpan.FromSeconds(1)), isFifo: false, gate, _time, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
         var run = poller.RunAsync((batch, _) => Interlocked.Add(ref received, batch.Count), stop.Token);
         await Eventually.TrueAsync(() => Volatile.Read(ref received) == 10);
@@ -172,7 +174,7 @@ public sealed class SqsPollerTests
     public async Task Given_a_receive_When_it_is_sent_Then_it_long_polls_with_the_visibility_timeout_and_asks_for_every_attribute()
     {
         ReceiveAnswers();
-        var poller = new SqsPoller(_sqs.Object, Options(maxMessages: 4), isFifo: false, new ConcurrencyGate(10), _time, NullLogger.Instance);
+        var poller = new SqsPoller(new AwsSqsTransport(_sqs.Object), Options(maxMessages: 4), isFifo: false, new ConcurrencyGate(10), _time, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
 
         var run = poller.RunAsync((_, _) => { }, stop.Token);
@@ -196,7 +198,7 @@ public sealed class SqsPollerTests
             () => throw new AmazonSQSException("lost response"),
             () => new ReceiveMessageResponse { Messages = [NewMessage(1)] });
         var received = 0;
-        var poller = new SqsPoller(_sqs.Object, Options(), isFifo: true, new ConcurrencyGate(10), _time, NullLogger.Instance);
+        var poller = new SqsPoller(new AwsSqsTransport(_sqs.Object), Options(), isFifo: true, new ConcurrencyGate(10), _time, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
 
         var run = poller.RunAsync((batch, _) => Interlocked.Add(ref received, batch.Count), stop.Token);
@@ -215,7 +217,7 @@ public sealed class SqsPollerTests
     {
         ReceiveAnswers(() => new ReceiveMessageResponse { Messages = null }, () => new ReceiveMessageResponse { Messages = null });
         var gate = new ConcurrencyGate(3);
-        var poller = new SqsPoller(_sqs.Object, Options(), isFifo: false, gate, _time, NullLogger.Instance);
+        var poller = new SqsPoller(new AwsSqsTransport(_sqs.Object), Options(), isFifo: false, gate, _time, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
 
         var run = poller.RunAsync((_, _) => throw new InvalidOperationException("no message expected"), stop.Token);
@@ -231,7 +233,7 @@ public sealed class SqsPollerTests
     {
         ReceiveAnswers();
         var gate = new ConcurrencyGate(5);
-        var poller = new SqsPoller(_sqs.Object, Options(), isFifo: false, gate, _time, NullLogger.Instance);
+        var poller = new SqsPoller(new AwsSqsTransport(_sqs.Object), Options(), isFifo: false, gate, _time, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
 
         var run = poller.RunAsync((_, _) => { }, stop.Token);

@@ -5,6 +5,7 @@ using Amazon.SQS.Model;
 using IdempotentConsumer.Exceptions;
 using IdempotentConsumer.Execution;
 using IdempotentConsumer.Hosting.Tests.Support;
+using IdempotentConsumer.Hosting.Transport;
 using IdempotentConsumer.Hosting.Worker;
 using IdempotentConsumer.Stores;
 using IdempotentConsumer.Testing.Faults;
@@ -59,7 +60,7 @@ public sealed class VisibilityHeartbeatTests : IAsyncLifetime
     }
 
     private VisibilityHeartbeat Create() => new(
-        _sqs.Object, "http://127.0.0.1:1/000000000000/orders", "rh-1", "m-1", Visibility, Interval,
+        new AwsSqsTransport(_sqs.Object), "http://127.0.0.1:1/000000000000/orders", "rh-1", "m-1", Visibility, Interval,
         _time.GetUtcNow() + Visibility, _scheduler, _time, NullLogger.Instance, () => Interlocked.Increment(ref _lostCalls));
 
     private void VisibilityAnswers(params Func<Exception?>[] answers)
@@ -219,7 +220,7 @@ public sealed class VisibilityHeartbeatTests : IAsyncLifetime
         var lease = await TakeLeaseAsync(handlerCancellation.Token);
         _faults.Inject(StoreOperations.ExtendLease, StoreFaultKind.Error);
         var heartbeat = new VisibilityHeartbeat(
-            _sqs.Object, "http://127.0.0.1:1/000000000000/orders", "rh-1", "m-1", Visibility, Interval,
+            new AwsSqsTransport(_sqs.Object), "http://127.0.0.1:1/000000000000/orders", "rh-1", "m-1", Visibility, Interval,
             _time.GetUtcNow() + Visibility, _scheduler, _time, NullLogger.Instance, handlerCancellation.Cancel);
         heartbeat.LeaseAccessor = () => lease;
         var leaseEnd = lease.ExpiresAt;

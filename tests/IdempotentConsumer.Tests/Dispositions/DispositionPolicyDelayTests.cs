@@ -1,13 +1,13 @@
-using IdempotentConsumer.Hosting.Options;
-using IdempotentConsumer.Hosting.Worker;
+using IdempotentConsumer.Dispositions;
 using Xunit;
 
-namespace IdempotentConsumer.Hosting.Tests.Unit;
+namespace IdempotentConsumer.Tests.Dispositions;
 
-public sealed class RedeliveryBackoffTests
+/// <summary>The redelivery delays <see cref="DispositionPolicy"/> puts on messages it does not acknowledge.</summary>
+public sealed class DispositionPolicyDelayTests
 {
-    private static RedeliveryBackoff NoJitter(TimeSpan initial, double multiplier, TimeSpan max) =>
-        new(new SqsRedeliveryOptions { InitialDelay = initial, Multiplier = multiplier, MaxDelay = max, UseJitter = false });
+    private static DispositionPolicy NoJitter(TimeSpan initial, double multiplier, TimeSpan max) =>
+        new(new RedeliveryOptions { InitialDelay = initial, Multiplier = multiplier, MaxDelay = max, UseJitter = false });
 
     [Theory]
     [InlineData(1, 2)]
@@ -19,7 +19,7 @@ public sealed class RedeliveryBackoffTests
     {
         var backoff = NoJitter(TimeSpan.FromSeconds(2), 2, TimeSpan.FromMinutes(5));
 
-        Assert.Equal(expectedSeconds, backoff.DelaySecondsAfterFailure(receiveCount));
+        Assert.Equal(expectedSeconds, (int)backoff.DelayAfterFailure(receiveCount).TotalSeconds);
     }
 
     [Theory]
@@ -30,7 +30,7 @@ public sealed class RedeliveryBackoffTests
     {
         var backoff = NoJitter(TimeSpan.FromSeconds(2), 2, TimeSpan.FromSeconds(60));
 
-        Assert.Equal(60, backoff.DelaySecondsAfterFailure(receiveCount));
+        Assert.Equal(60, (int)backoff.DelayAfterFailure(receiveCount).TotalSeconds);
     }
 
     [Theory]
@@ -41,8 +41,8 @@ public sealed class RedeliveryBackoffTests
     {
         var backoff = NoJitter(TimeSpan.FromMilliseconds(initialMs), 1, TimeSpan.FromSeconds(1.2));
 
-        Assert.InRange(backoff.DelaySecondsAfterFailure(1), 1, 2);
-        Assert.Equal(initialMs == 1200 ? 2 : 1, backoff.DelaySecondsAfterFailure(1));
+        Assert.InRange((int)backoff.DelayAfterFailure(1).TotalSeconds, 1, 2);
+        Assert.Equal(initialMs == 1200 ? 2 : 1, (int)backoff.DelayAfterFailure(1).TotalSeconds);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class RedeliveryBackoffTests
     {
         var backoff = NoJitter(TimeSpan.FromSeconds(3), 2, TimeSpan.FromMinutes(1));
 
-        Assert.Equal(3, backoff.DelaySecondsAfterFailure(0));
+        Assert.Equal(3, (int)backoff.DelayAfterFailure(0).TotalSeconds);
     }
 
     [Theory]
@@ -59,21 +59,21 @@ public sealed class RedeliveryBackoffTests
     [InlineData(0.999999, 12)]
     public void Given_jitter_When_computed_Then_the_delay_spreads_by_at_most_twenty_percent(double random, int expectedSeconds)
     {
-        var backoff = new RedeliveryBackoff(
-            new SqsRedeliveryOptions { InitialDelay = TimeSpan.FromSeconds(10), Multiplier = 2, MaxDelay = TimeSpan.FromMinutes(5), UseJitter = true },
-            () => random);
+        var backoff = new DispositionPolicy(
+            new RedeliveryOptions { InitialDelay = TimeSpan.FromSeconds(10), Multiplier = 2, MaxDelay = TimeSpan.FromMinutes(5), UseJitter = true },
+            random: () => random);
 
-        Assert.Equal(expectedSeconds, backoff.DelaySecondsAfterFailure(1));
+        Assert.Equal(expectedSeconds, (int)backoff.DelayAfterFailure(1).TotalSeconds);
     }
 
     [Fact]
     public void Given_jitter_at_the_cap_When_computed_Then_the_delay_never_exceeds_the_maximum()
     {
-        var backoff = new RedeliveryBackoff(
-            new SqsRedeliveryOptions { InitialDelay = TimeSpan.FromSeconds(10), Multiplier = 2, MaxDelay = TimeSpan.FromSeconds(30), UseJitter = true },
-            () => 0.999999);
+        var backoff = new DispositionPolicy(
+            new RedeliveryOptions { InitialDelay = TimeSpan.FromSeconds(10), Multiplier = 2, MaxDelay = TimeSpan.FromSeconds(30), UseJitter = true },
+            random: () => 0.999999);
 
-        Assert.Equal(30, backoff.DelaySecondsAfterFailure(20));
+        Assert.Equal(30, (int)backoff.DelayAfterFailure(20).TotalSeconds);
     }
 
     [Theory]
@@ -83,8 +83,8 @@ public sealed class RedeliveryBackoffTests
     [InlineData(2500, 3)]
     public void Given_an_in_progress_delay_and_no_known_lease_end_When_computed_Then_it_is_whole_seconds_and_at_least_one(int delayMs, int expectedSeconds)
     {
-        var backoff = new RedeliveryBackoff(new SqsRedeliveryOptions { InProgressDelay = TimeSpan.FromMilliseconds(delayMs) });
+        var backoff = new DispositionPolicy(new RedeliveryOptions { InProgressDelay = TimeSpan.FromMilliseconds(delayMs) });
 
-        Assert.Equal(expectedSeconds, backoff.DelaySecondsWhileInProgressElsewhere(null, DateTimeOffset.UnixEpoch));
+        Assert.Equal(expectedSeconds, (int)backoff.DelayWhileInProgressElsewhere(null).TotalSeconds);
     }
 }

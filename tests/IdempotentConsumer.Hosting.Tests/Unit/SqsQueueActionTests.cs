@@ -1,5 +1,5 @@
+using IdempotentConsumer.Dispositions;
 using IdempotentConsumer.Exceptions;
-using IdempotentConsumer.Hosting.Options;
 using IdempotentConsumer.Hosting.Worker;
 using IdempotentConsumer.Pipeline;
 using Microsoft.Extensions.Time.Testing;
@@ -7,23 +7,27 @@ using Xunit;
 
 namespace IdempotentConsumer.Hosting.Tests.Unit;
 
-public sealed class FailurePolicyTests
+/// <summary>
+/// How the worker maps a pipeline result to SQS: the disposition comes from the core <see cref="DispositionPolicy"/>
+/// (decided once, with the delivery's receive count), and <see cref="SqsQueueAction.For"/> adds only what the worker knows.
+/// </summary>
+public sealed class SqsQueueActionTests
 {
     private static readonly DateTimeOffset Now = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private static readonly FailurePolicy Policy = new(
-        new RedeliveryBackoff(new SqsRedeliveryOptions
+    private static readonly QueueActions Policy = new(
+        new RedeliveryOptions
         {
             InitialDelay = TimeSpan.FromSeconds(2),
             Multiplier = 2,
             MaxDelay = TimeSpan.FromMinutes(5),
             UseJitter = false,
             InProgressDelay = TimeSpan.FromSeconds(3),
-        }),
+        },
         maxReceiveCount: 4,
         new FakeTimeProvider(Now));
 
-    private static MessageProcessingResult Result(MessageProcessingStatus status, Exception? error = null) => new("m-1", status, null, error, "k#1", new IdempotentConsumer.Dispositions.DispositionPolicy().Decide(status, error, 1));
+    private static MessageProcessingResult Result(MessageProcessingStatus status, Exception? error = null) => new("m-1", status, null, error, "k#1", new DispositionPolicy().Decide(status, error, 1));
 
     [Theory]
     [InlineData(MessageProcessingStatus.Succeeded)]
@@ -32,7 +36,7 @@ public sealed class FailurePolicyTests
     {
         var disposition = Policy.Decide(Result(status), receiveCount: 1, abandoned: false, lost: false);
 
-        Assert.Equal(MessageDispositionKind.Delete, disposition.Kind);
+        Assert.Equal(SqsQueueActionKind.Delete, disposition.Kind);
     }
 
     [Fact]
@@ -40,7 +44,7 @@ public sealed class FailurePolicyTests
     {
         var disposition = Policy.Decide(Result(MessageProcessingStatus.Succeeded), receiveCount: 1, abandoned: true, lost: true);
 
-        Assert.Equal(MessageDispositionKind.Delete, disposition.Kind);
+        Assert.Equal(SqsQueueActionKind.Delete, disposition.Kind);
     }
 
     [Fact]
@@ -48,7 +52,7 @@ public sealed class FailurePolicyTests
     {
         var disposition = Policy.Decide(Result(MessageProcessingStatus.Failed, new InvalidOperationException("boom")), receiveCount: 3, abandoned: false, lost: false);
 
-        Assert.Equal(MessageDispositionKind.Retry, disposition.Kind);
+        Assert.Equal(SqsQueueActionKind.Retry, disposition.Kind);
         Assert.Equal(8, disposition.VisibilitySeconds);
         Assert.Equal("failure", disposition.Reason);
         Assert.False(disposition.ReachedMaxReceiveCount);
@@ -60,7 +64,7 @@ public sealed class FailurePolicyTests
         var disposition = Policy.Decide(
             Result(MessageProcessingStatus.Failed, new IdempotencyAlreadyInProgressException("busy")), receiveCount: 5, abandoned: false, lost: false);
 
-        Assert.Equal(MessageDispositionKind.Retry, disposition.Kind);
+        Assert.Equal(SqsQueueActionKind.Retry, disposition.Kind);
         Assert.Equal(3, disposition.VisibilitySeconds);
         Assert.Equal("in_progress", disposition.Reason);
     }
@@ -72,7 +76,7 @@ public sealed class FailurePolicyTests
 
         var disposition = Policy.Decide(Result(MessageProcessingStatus.Failed, error), receiveCount: 2, abandoned: false, lost: false);
 
-        Assert.Equal(MessageDispositionKind.Retry, disposition.Kind);
+        Assert.Equal(SqsQueueActionKind.Retry, disposition.Kind);
         Assert.Equal(41, disposition.VisibilitySeconds);
         Assert.Equal("in_progress", disposition.Reason);
         Assert.False(disposition.ReachedMaxReceiveCount);
@@ -93,8 +97,7 @@ public sealed class FailurePolicyTests
     [Fact]
     public void Given_a_cap_above_the_sqs_maximum_When_the_blocking_lease_is_longer_Then_the_delay_is_twelve_hours()
     {
-        var policy = new FailurePolicy(
-            new RedeliveryBackoff(new SqsRedeliveryOptions { MaxInProgressDelay = TimeSpan.FromDays(2) }), maxReceiveCount: 3, new FakeTimeProvider(Now));
+        var policy = new QueueActions(new RedeliveryOptions { MaxInProgressDelay = TimeSpan.FromDays(2) }, maxReceiveCount: 3, new FakeTimeProvider(Now));
         var error = new IdempotencyAlreadyInProgressException("busy", Now.AddDays(1));
 
         var disposition = policy.Decide(Result(MessageProcessingStatus.Failed, error), receiveCount: 2, abandoned: false, lost: false);
@@ -115,11 +118,11 @@ public sealed class FailurePolicyTests
     [Fact]
     public void Given_the_response_was_not_stored_When_decided_Then_the_message_is_deleted()
     {
-        var notStored = new MessageProcessingResult("m-1", MessageProcessingStatus.Succeeded, null, new IdempotencyResponseNotStoredException("too big", null), "k#1", IdempotentConsumer.Dispositions.MessageDisposition.Acknowledge);
+        var notStored = new MessageProcessingResult("m-1", MessageProcessingStatus.Succeeded, null, new IdempotencyResponseNotStoredException("too big", null), "k#1", MessageDisposition.Acknowledge);
 
         var disposition = Policy.Decide(notStored, receiveCount: 1, abandoned: false, lost: false);
 
-        Assert.Equal(MessageDispositionKind.Delete, disposition.Kind);
+        Assert.Equal(SqsQueueActionKind.Delete, disposition.Kind);
     }
 
     [Fact]
@@ -127,7 +130,7 @@ public sealed class FailurePolicyTests
     {
         var disposition = Policy.Decide(Result(MessageProcessingStatus.Failed, new TaskCanceledException()), receiveCount: 1, abandoned: true, lost: false);
 
-        Assert.Equal(MessageDispositionKind.HandBack, disposition.Kind);
+        Assert.Equal(SqsQueueActionKind.HandBack, disposition.Kind);
         Assert.Equal(0, disposition.VisibilitySeconds);
     }
 
@@ -136,7 +139,7 @@ public sealed class FailurePolicyTests
     {
         var disposition = Policy.Decide(Result(MessageProcessingStatus.Failed, new FormatException()), receiveCount: 1, abandoned: true, lost: false);
 
-        Assert.Equal(MessageDispositionKind.Retry, disposition.Kind);
+        Assert.Equal(SqsQueueActionKind.Retry, disposition.Kind);
         Assert.Equal(2, disposition.VisibilitySeconds);
     }
 
@@ -145,7 +148,7 @@ public sealed class FailurePolicyTests
     {
         var disposition = Policy.Decide(Result(MessageProcessingStatus.Failed, new OperationCanceledException()), receiveCount: 1, abandoned: false, lost: true);
 
-        Assert.Equal(MessageDispositionKind.Leave, disposition.Kind);
+        Assert.Equal(SqsQueueActionKind.Leave, disposition.Kind);
     }
 
     [Theory]
@@ -156,7 +159,7 @@ public sealed class FailurePolicyTests
     {
         var disposition = Policy.Decide(Result(MessageProcessingStatus.Failed, new FormatException()), receiveCount, abandoned: false, lost: false);
 
-        Assert.Equal(MessageDispositionKind.Retry, disposition.Kind);
+        Assert.Equal(SqsQueueActionKind.Retry, disposition.Kind);
         Assert.Equal(reached, disposition.ReachedMaxReceiveCount);
         Assert.True(disposition.VisibilitySeconds >= 1);
     }
@@ -164,10 +167,29 @@ public sealed class FailurePolicyTests
     [Fact]
     public void Given_no_known_max_receive_count_When_a_delivery_fails_often_Then_it_is_never_flagged()
     {
-        var policy = new FailurePolicy(new RedeliveryBackoff(new SqsRedeliveryOptions { UseJitter = false }), maxReceiveCount: null, TimeProvider.System);
+        var policy = new QueueActions(new RedeliveryOptions { UseJitter = false }, maxReceiveCount: null, TimeProvider.System);
 
         var disposition = policy.Decide(Result(MessageProcessingStatus.Failed, new FormatException()), 1000, abandoned: false, lost: false);
 
         Assert.False(disposition.ReachedMaxReceiveCount);
+    }
+
+    [Fact]
+    public void Given_a_malformed_body_When_decided_Then_it_goes_back_as_poison_with_the_failure_backoff()
+    {
+        var disposition = Policy.Decide(Result(MessageProcessingStatus.Failed, new MessageDeserializationException("not json")), receiveCount: 2, abandoned: false, lost: false);
+
+        Assert.Equal(SqsQueueActionKind.Retry, disposition.Kind);
+        Assert.Equal("poison", disposition.Reason);
+        Assert.Equal(4, disposition.VisibilitySeconds);
+    }
+
+    /// <summary>The pipeline's decision (with the delivery's receive count) followed by the worker's mapping, as a delivery meets them.</summary>
+    private sealed class QueueActions(RedeliveryOptions options, int? maxReceiveCount, TimeProvider timeProvider)
+    {
+        private readonly DispositionPolicy _dispositions = new(options, timeProvider);
+
+        public SqsQueueAction Decide(MessageProcessingResult result, int receiveCount, bool abandoned, bool lost) =>
+            SqsQueueAction.For(result with { Disposition = _dispositions.Decide(result.Status, result.Error, receiveCount) }, receiveCount, abandoned, lost, maxReceiveCount);
     }
 }
