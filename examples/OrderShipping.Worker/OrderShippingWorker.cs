@@ -37,8 +37,9 @@ public static class OrderShippingWorker
         {
             BaseAddress = new Uri(configuration["Shipping:BaseUrl"] ?? "https://shipping.example.com/"),
         }));
-        services.AddSqsConsumer<Order, ShipOrderHandler>(configuration.GetSection("Consumers:Orders"))
-            .WithIdempotency(OrderShippingIdempotency.Configure);
+        services.AddSqsConsumer<Order>(configuration.GetSection("Consumers:Orders"), consumer => consumer
+            .WithIdempotency(OrderShippingIdempotency.Configure)
+            .Handle<ShipOrderHandler, ShipmentReceipt>());
         return services;
     }
 

@@ -10,10 +10,10 @@ namespace OrderShipping.Handling;
 /// shipping call and the completed record harmless: the retry ships nothing new.
 /// </summary>
 /// <remarks>
-/// It serves both handler shapes: with a result (stored and replayed, as the demo and the Lambda use it) and
-/// without (as the hosted worker registers it).
+/// Its receipt is stored with the record and replayed to duplicates, in the demo, the Lambda function and the hosted
+/// worker alike: every adapter takes handlers with a result.
 /// </remarks>
-public sealed class ShipOrderHandler : IMessageHandler<Order, ShipmentReceipt>, IMessageHandler<Order>
+public sealed class ShipOrderHandler : IMessageHandler<Order, ShipmentReceipt>
 {
     private readonly IShippingApi _shippingApi;
 
@@ -32,8 +32,4 @@ public sealed class ShipOrderHandler : IMessageHandler<Order, ShipmentReceipt>, 
         var idempotencyKey = context.Lease?.Key ?? context.IdempotencyKey;
         return _shippingApi.ShipAsync(request, idempotencyKey, cancellationToken);
     }
-
-    /// <inheritdoc />
-    async ValueTask IMessageHandler<Order>.HandleAsync(Order message, MessageContext<Order> context, CancellationToken cancellationToken) =>
-        await HandleAsync(message, context, cancellationToken).ConfigureAwait(false);
 }

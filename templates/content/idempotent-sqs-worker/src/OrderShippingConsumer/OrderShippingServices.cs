@@ -8,7 +8,6 @@ using IdempotentConsumer.DynamoDB;
 #endif
 using IdempotentConsumer;
 using Microsoft.Extensions.DependencyInjection;
-using IdempotentConsumer.Hosting.DependencyInjection;
 using IdempotentConsumer.Keys;
 using OrderShippingConsumer.Shipping;
 
@@ -45,8 +44,9 @@ public static class OrderShippingServices
 #else
         services.AddInMemoryIdempotencyStore();
 #endif
-        services.AddSqsConsumer<Order, ShipOrderHandler>(configuration.GetSection("Consumers:Orders"))
-            .WithIdempotency(ConfigureIdempotency);
+        services.AddSqsConsumer<Order>(configuration.GetSection("Consumers:Orders"), consumer => consumer
+            .WithIdempotency(ConfigureIdempotency)
+            .Handle<ShipOrderHandler>());
         services.AddHttpClient<IShippingApi, HttpShippingApi>(http =>
             http.BaseAddress = new Uri(configuration["Shipping:BaseUrl"] ?? "https://shipping.example.com/"));
         return services;
