@@ -51,6 +51,12 @@ public sealed class InProcessQueue
     /// <summary>The queue's name.</summary>
     public string Name => _options.Name;
 
+    /// <summary>How long a received message stays hidden by default.</summary>
+    public TimeSpan VisibilityTimeout => _options.VisibilityTimeout;
+
+    /// <summary>After how many receives a message goes to the dead-letter queue instead; null: never.</summary>
+    public int? MaxReceiveCount => _options.DeadLetterQueue is null ? null : _options.MaxReceiveCount;
+
     /// <summary>True for a FIFO queue.</summary>
     public bool IsFifo => _options.Fifo;
 
