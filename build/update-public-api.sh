@@ -2,11 +2,14 @@
 # Records every public symbol the PublicApiAnalyzers report as undeclared (RS0016) into the project's
 # PublicAPI.Unshipped.txt, and drops declared symbols that no longer exist (RS0017). Run it after an intended API
 # change, review the diff of PublicAPI.*.txt, commit both. At a release, move Unshipped lines to Shipped.
+# Usage: build/update-public-api.sh [project.csproj ...]   (default: every project under src/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-for project in src/*/*.csproj; do
+projects=("$@")
+[[ ${#projects[@]} -gt 0 ]] || projects=(src/*/*.csproj)
+for project in "${projects[@]}"; do
   dotnet build "$project" -c Debug -nologo -v q -p:TreatWarningsAsErrors=false --no-incremental >"$log" 2>&1 || true
   python3 - "$project" "$log" <<'PY'
 import os, re, sys
