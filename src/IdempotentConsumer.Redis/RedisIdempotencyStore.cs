@@ -128,7 +128,7 @@ public sealed class RedisIdempotencyStore : IIdempotencyStore, IAsyncDisposable,
             request.OwnerToken,
             request.PayloadHash is null ? No : Yes,
             request.PayloadHash ?? string.Empty,
-            Number(RedisTime.KeyExpiryMilliseconds(expiration, _expiryMargin)),
+            Number(RedisTime.KeyTimeToLiveMilliseconds(expiration, request.Now, _expiryMargin)),
         ];
 
         var reply = await EvaluateAsync(RedisScripts.Begin, "begin", request.Key, arguments, cancellationToken).ConfigureAwait(false);

@@ -30,9 +30,10 @@ public sealed class RedisIdempotencyStoreOptions
     public int Database { get; set; } = -1;
 
     /// <summary>
-    /// Added to every key's Redis expiry (never to the stored <c>expiration</c>). Redis removes a key by its own clock,
-    /// while the store decides expiry by the caller's: the margin absorbs a Redis clock that runs ahead of the
-    /// consumers', so Redis never deletes a record the consumers still count as live. Default: 5 seconds; at most 1 hour.
+    /// Added to every key's Redis TTL (never to the stored <c>expiration</c>). The TTL is computed in the caller's time
+    /// frame (relative to the request's <c>now</c>, then moved by expiry deltas), so clock skew between the consumers and
+    /// Redis does not shorten it; the margin covers request transit and clock drift, so Redis never deletes a record
+    /// before the consumers stop counting it. Default: 1 second; at most 1 hour.
     /// </summary>
-    public TimeSpan ExpiryMargin { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ExpiryMargin { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -33,6 +33,11 @@ public static class EmulatorInstaller
 
         RequireFile(Path.Combine(RepoPaths.DynamoDbLocalDirectory, "DynamoDBLocal.jar"), "DynamoDB Local", missing);
         RequireFile(Path.Combine(RepoPaths.DynamoDbLocalDirectory, ".ic-install-stamp"), "DynamoDB Local install stamp", missing);
+        if (!IsOnPath("redis-server"))
+        {
+            missing.Add("redis-server");
+        }
+
         return missing;
     }
 
@@ -131,6 +136,11 @@ public static class EmulatorInstaller
             missing.Add(what);
         }
     }
+
+    private static bool IsOnPath(string executable) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Any(directory => File.Exists(Path.Combine(directory, executable)));
 
     private static string HashFile(string path) =>
         File.Exists(path) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))) : "(no lock file)";

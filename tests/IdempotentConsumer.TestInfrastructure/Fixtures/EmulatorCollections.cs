@@ -18,4 +18,7 @@ public static class EmulatorCollections
 
     /// <summary>Tests sharing one <see cref="FauxqsFixture"/>.</summary>
     public const string Fauxqs = "fauxqs";
+
+    /// <summary>Tests sharing one <see cref="RedisServerFixture"/>.</summary>
+    public const string Redis = "redis-server";
 }
