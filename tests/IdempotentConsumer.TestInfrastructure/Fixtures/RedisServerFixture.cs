@@ -32,17 +32,22 @@ public sealed class RedisServerFixture : EmulatorFixture
     /// <summary>
     /// Starts another redis-server, owned by the caller (dispose it to kill it): on <paramref name="port"/> when given
     /// (a restart where clients expect it), else on a free port. <paramref name="directory"/> must exist.
+    /// <paramref name="extraArguments"/> are appended (e.g. <c>--cluster-enabled yes</c>).
     /// </summary>
-    public static async Task<EmulatorProcess> StartServerAsync(string directory, int? port = null, CancellationToken cancellationToken = default)
+    public static async Task<EmulatorProcess> StartServerAsync(
+        string directory,
+        int? port = null,
+        IReadOnlyList<string>? extraArguments = null,
+        CancellationToken cancellationToken = default)
     {
         await EmulatorInstaller.EnsureInstalledAsync(cancellationToken);
-        return await EmulatorProcess.StartAsync(Launch(directory, port), cancellationToken);
+        return await EmulatorProcess.StartAsync(Launch(directory, port, extraArguments ?? []), cancellationToken);
     }
 
     /// <inheritdoc />
-    protected override EmulatorLaunch CreateLaunch() => Launch(_directory, port: null);
+    protected override EmulatorLaunch CreateLaunch() => Launch(_directory, port: null, []);
 
-    private static EmulatorLaunch Launch(string directory, int? port) => new(
+    private static EmulatorLaunch Launch(string directory, int? port, IReadOnlyList<string> extraArguments) => new(
         "redis-server",
         "redis-server",
         p =>
@@ -52,6 +57,7 @@ public sealed class RedisServerFixture : EmulatorFixture
             "--save", string.Empty,
             "--appendonly", "no",
             "--dir", directory,
+            .. extraArguments,
         ])
     {
         WorkingDirectory = directory,
