@@ -38,6 +38,11 @@ public static class EmulatorInstaller
             missing.Add("redis-server");
         }
 
+        if (!IsToolRestored("garnet-server", "2.2.8"))
+        {
+            missing.Add("garnet-server 2.2.8 (dotnet tool restore)");
+        }
+
         return missing;
     }
 
@@ -135,6 +140,18 @@ public static class EmulatorInstaller
         {
             missing.Add(what);
         }
+    }
+
+    // Local dotnet tools restore into the NuGet package folder (NUGET_PACKAGES, or ~/.nuget/packages).
+    private static bool IsToolRestored(string package, string version)
+    {
+        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES");
+        if (string.IsNullOrEmpty(packages))
+        {
+            packages = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        }
+
+        return Directory.Exists(Path.Combine(packages, package, version));
     }
 
     private static bool IsOnPath(string executable) =>

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the emulators the test suites start: dynalite + fauxqs (npm, pinned by package-lock.json),
 # DynamoDB Local (the jar shipped in the npm package amplify-dynamodb-simulator, pinned by version
-# and integrity) and redis-server (apt; Debian 12 serves 7.0.15). Idempotent and quick when everything is already there; safe to run concurrently.
+# and integrity), redis-server (apt; Debian 12 serves 7.0.15) and garnet-server (local dotnet tool).
+# Idempotent and quick when everything is already there; safe to run concurrently.
 set -euo pipefail
 
 INFRA_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -88,5 +89,10 @@ fi
 redis_version="$(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p')"
 [[ -n "$redis_version" ]] || fail "redis-server is installed but does not report a version: $(redis-server --version 2>&1)."
 log "redis-server $redis_version ($(command -v redis-server))"
+
+# --- Garnet (the Redis store's conformance suite also runs on it) -----------------------------------
+# A local dotnet tool pinned in .config/dotnet-tools.json; it restores into the NuGet package folder.
+(cd "$INFRA_DIR/../.." && dotnet tool restore >/dev/null) || fail "dotnet tool restore failed (garnet-server from .config/dotnet-tools.json)."
+log "garnet-server $(cd "$INFRA_DIR/../.." && dotnet tool list --local | awk '$1 == "garnet-server" { print $2 }')"
 
 log "ready: dynalite $(node -p 'require("'"$INFRA_DIR"'/node_modules/dynalite/package.json").version'), fauxqs $(node -p 'require("'"$INFRA_DIR"'/node_modules/fauxqs/package.json").version'), DynamoDB Local from $DDB_PACKAGE, java $jm, redis-server $redis_version"

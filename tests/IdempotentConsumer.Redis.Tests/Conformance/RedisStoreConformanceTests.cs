@@ -32,3 +32,15 @@ public sealed class RedisOwnedConnectionConformanceTests(RedisServerFixture redi
             ExpiryMargin = TimeSpan.Zero,
         }));
 }
+
+/// <summary>
+/// The store passes the conformance suite on Microsoft Garnet too (Lua enabled, scripts run as transactions), through
+/// the same StackExchange.Redis client.
+/// </summary>
+[Collection(EmulatorCollections.Garnet)]
+public sealed class GarnetStoreConformanceTests(GarnetServerFixture garnet) : IdempotencyStoreConformanceTests
+{
+    /// <inheritdoc />
+    protected override async ValueTask<IIdempotencyStore> CreateStoreAsync() =>
+        new RedisIdempotencyStore(await RedisConnections.SharedAsync(garnet.ConnectionString));
+}
