@@ -144,7 +144,8 @@ public sealed class EmulatorProcess : IAsyncDisposable
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
         }
 
-        return $"no answer on 127.0.0.1:{port} within {timeout.TotalSeconds:0} s.";
+        var what = launch.ReadinessProbe is null ? "HTTP answer" : "answer to the readiness probe";
+        return $"no {what} on 127.0.0.1:{port} within {timeout.TotalSeconds:0} s.";
     }
 
     private static async Task<bool> AnswersHttpAsync(int port, CancellationToken cancellationToken)
