@@ -57,7 +57,7 @@ internal sealed class RedisBenchmark(RedisIdempotencyStore store, int records, i
     private Task<PhaseResult> TimeStoreAsync(string name, IReadOnlyList<BenchRecord> batch) =>
         TimeAsync(name, batch, async record =>
         {
-            var now = DateTimeOffset.UtcNow;
+            var now = TimeProvider.System.GetUtcNow();
             var owner = Guid.NewGuid().ToString("N");
             var begin = await store.TryBeginAsync(new BeginRequest(record.MessageId, owner, now, now.AddHours(1), now.AddSeconds(30), null));
             if (!begin.Acquired)
