@@ -33,6 +33,16 @@ public static class EmulatorInstaller
 
         RequireFile(Path.Combine(RepoPaths.DynamoDbLocalDirectory, "DynamoDBLocal.jar"), "DynamoDB Local", missing);
         RequireFile(Path.Combine(RepoPaths.DynamoDbLocalDirectory, ".ic-install-stamp"), "DynamoDB Local install stamp", missing);
+        if (!IsOnPath("redis-server"))
+        {
+            missing.Add("redis-server");
+        }
+
+        if (!IsToolRestored("garnet-server", "2.2.8"))
+        {
+            missing.Add("garnet-server 2.2.8 (dotnet tool restore)");
+        }
+
         return missing;
     }
 
@@ -131,6 +141,23 @@ public static class EmulatorInstaller
             missing.Add(what);
         }
     }
+
+    // Local dotnet tools restore into the NuGet package folder (NUGET_PACKAGES, or ~/.nuget/packages).
+    private static bool IsToolRestored(string package, string version)
+    {
+        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES");
+        if (string.IsNullOrEmpty(packages))
+        {
+            packages = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        }
+
+        return Directory.Exists(Path.Combine(packages, package, version));
+    }
+
+    private static bool IsOnPath(string executable) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Any(directory => File.Exists(Path.Combine(directory, executable)));
 
     private static string HashFile(string path) =>
         File.Exists(path) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))) : "(no lock file)";

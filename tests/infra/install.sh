@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs the emulators the test suites start: dynalite + fauxqs (npm, pinned by package-lock.json)
-# and DynamoDB Local (the jar shipped in the npm package amplify-dynamodb-simulator, pinned by version
-# and integrity). Idempotent and quick when everything is already there; safe to run concurrently.
+# Installs the emulators the test suites start: dynalite + fauxqs (npm, pinned by package-lock.json),
+# DynamoDB Local (the jar shipped in the npm package amplify-dynamodb-simulator, pinned by version
+# and integrity), redis-server (apt; Debian 12 serves 7.0.15) and garnet-server (local dotnet tool).
+# Idempotent and quick when everything is already there; safe to run concurrently.
 set -euo pipefail
 
 INFRA_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -79,4 +80,19 @@ if [[ ! -f "$ddb_stamp" || "$(cat "$ddb_stamp")" != "$DDB_PACKAGE $DDB_INTEGRITY
   mv "$DDB_DIR.tmp" "$DDB_DIR"
 fi
 
-log "ready: dynalite $(node -p 'require("'"$INFRA_DIR"'/node_modules/dynalite/package.json").version'), fauxqs $(node -p 'require("'"$INFRA_DIR"'/node_modules/fauxqs/package.json").version'), DynamoDB Local from $DDB_PACKAGE, java $jm"
+# --- redis-server (the Redis store's tests start their own, on a free loopback port) ----------------
+# Only the binary is needed: the Debian package's service is not started here (policy-rc.d in containers,
+# and the fixtures never use it), so nothing listens on 6379 because of this step.
+if ! command -v redis-server >/dev/null 2>&1; then
+  apt_install redis-server
+fi
+redis_version="$(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p')"
+[[ -n "$redis_version" ]] || fail "redis-server is installed but does not report a version: $(redis-server --version 2>&1)."
+log "redis-server $redis_version ($(command -v redis-server))"
+
+# --- Garnet (the Redis store's conformance suite also runs on it) -----------------------------------
+# A local dotnet tool pinned in .config/dotnet-tools.json; it restores into the NuGet package folder.
+(cd "$INFRA_DIR/../.." && dotnet tool restore >/dev/null) || fail "dotnet tool restore failed (garnet-server from .config/dotnet-tools.json)."
+log "garnet-server $(cd "$INFRA_DIR/../.." && dotnet tool list --local | awk '$1 == "garnet-server" { print $2 }')"
+
+log "ready: dynalite $(node -p 'require("'"$INFRA_DIR"'/node_modules/dynalite/package.json").version'), fauxqs $(node -p 'require("'"$INFRA_DIR"'/node_modules/fauxqs/package.json").version'), DynamoDB Local from $DDB_PACKAGE, java $jm, redis-server $redis_version"

@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using CsCheck;
+using IdempotentConsumer.Redis;
 using IdempotentConsumer.Reliability.Tests.Support;
 using IdempotentConsumer.Stores;
 using IdempotentConsumer.TestInfrastructure.Fixtures;
@@ -124,4 +125,34 @@ public sealed class DynaliteStoreProperties(DynaliteFixture fixture, ITestOutput
         _client?.Dispose();
         return Task.CompletedTask;
     }
+}
+
+/// <summary>On the Redis store against a real redis-server (every write one Lua script on one key).</summary>
+[Collection(EmulatorCollections.Redis)]
+public sealed class RedisStoreProperties(RedisServerFixture fixture, ITestOutputHelper output) : DurableStoreProperties(output)
+{
+    private RedisIdempotencyStore? _store;
+
+    /// <inheritdoc />
+    protected override int Interleavings => 300;
+
+    /// <inheritdoc />
+    protected override int ExecutorRuns => 100;
+
+    /// <inheritdoc />
+    protected override Task<IIdempotencyStore> CreateStoreAsync()
+    {
+        // The models run on fake clocks that race ahead of the wall clock; a wide TTL margin keeps Redis from removing a
+        // record by its own clock while the model still holds it, so the properties test the scripts, not Redis' TTL.
+        _store = new RedisIdempotencyStore(new RedisIdempotencyStoreOptions
+        {
+            ConnectionString = fixture.ConnectionString,
+            KeyPrefix = "reliability:",
+            ExpiryMargin = TimeSpan.FromMinutes(10),
+        });
+        return Task.FromResult<IIdempotencyStore>(_store);
+    }
+
+    /// <inheritdoc />
+    public override async Task DisposeAsync() => await _store!.DisposeAsync();
 }

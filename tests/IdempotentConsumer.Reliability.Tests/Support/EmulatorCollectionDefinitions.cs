@@ -14,3 +14,7 @@ public sealed class DynaliteCollection : ICollectionFixture<DynaliteFixture>;
 /// <summary>Every test class on fauxqs (SQS) shares one emulator process.</summary>
 [CollectionDefinition(EmulatorCollections.Fauxqs)]
 public sealed class FauxqsCollection : ICollectionFixture<FauxqsFixture>;
+
+/// <summary>Every test class on redis-server shares one server process.</summary>
+[CollectionDefinition(EmulatorCollections.Redis)]
+public sealed class RedisCollection : ICollectionFixture<RedisServerFixture>;

@@ -18,4 +18,10 @@ public static class EmulatorCollections
 
     /// <summary>Tests sharing one <see cref="FauxqsFixture"/>.</summary>
     public const string Fauxqs = "fauxqs";
+
+    /// <summary>Tests sharing one <see cref="RedisServerFixture"/>.</summary>
+    public const string Redis = "redis-server";
+
+    /// <summary>Tests sharing one <see cref="GarnetServerFixture"/>.</summary>
+    public const string Garnet = "garnet";
 }

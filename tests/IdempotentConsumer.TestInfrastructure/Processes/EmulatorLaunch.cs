@@ -20,4 +20,16 @@ public sealed record EmulatorLaunch(string Name, string FileName, Func<int, IRea
 
     /// <summary>A hint appended to start failures (e.g. how to install the emulator).</summary>
     public string? Hint { get; init; }
+
+    /// <summary>
+    /// True once the emulator on the given port serves requests. Null (default): any HTTP answer counts. A non-HTTP
+    /// server (redis-server) supplies its own protocol's check.
+    /// </summary>
+    public Func<int, CancellationToken, Task<bool>>? ReadinessProbe { get; init; }
+
+    /// <summary>
+    /// Start on this port instead of a free one (one attempt): a test that restarts a server where its clients expect it.
+    /// Null (default): a free port, retried on another when the process dies before answering.
+    /// </summary>
+    public int? Port { get; init; }
 }

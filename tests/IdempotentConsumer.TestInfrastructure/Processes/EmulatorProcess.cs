@@ -49,9 +49,10 @@ public sealed class EmulatorProcess : IAsyncDisposable
     public static async Task<EmulatorProcess> StartAsync(EmulatorLaunch launch, CancellationToken cancellationToken = default)
     {
         var failures = new List<string>();
-        for (var attempt = 1; attempt <= launch.Attempts; attempt++)
+        var attempts = launch.Port is null ? launch.Attempts : 1;
+        for (var attempt = 1; attempt <= attempts; attempt++)
         {
-            var port = FreePort.Next();
+            var port = launch.Port ?? FreePort.Next();
             var (started, failure) = await TryStartAsync(launch, port, cancellationToken);
             if (started is not null)
             {
@@ -102,7 +103,7 @@ public sealed class EmulatorProcess : IAsyncDisposable
         string failure;
         try
         {
-            failure = await WaitUntilAnsweringAsync(process, port, launch.StartTimeout, cancellationToken) ?? string.Empty;
+            failure = await WaitUntilAnsweringAsync(process, port, launch, cancellationToken) ?? string.Empty;
         }
         catch
         {
@@ -119,9 +120,11 @@ public sealed class EmulatorProcess : IAsyncDisposable
         return (null, $"{failure}{System.Environment.NewLine}{output}");
     }
 
-    /// <summary>Null when the port answers HTTP; otherwise why not.</summary>
-    private static async Task<string?> WaitUntilAnsweringAsync(Process process, int port, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Null when the port answers (HTTP, or the launch's own probe); otherwise why not.</summary>
+    private static async Task<string?> WaitUntilAnsweringAsync(Process process, int port, EmulatorLaunch launch, CancellationToken cancellationToken)
     {
+        var timeout = launch.StartTimeout;
+        var ready = launch.ReadinessProbe ?? AnswersHttpAsync;
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < timeout)
         {
@@ -133,7 +136,7 @@ public sealed class EmulatorProcess : IAsyncDisposable
                 return $"the process exited with code {process.ExitCode} before answering on port {port}.";
             }
 
-            if (await FreePort.IsListeningAsync(port, TimeSpan.FromSeconds(1), cancellationToken) && await AnswersHttpAsync(port, cancellationToken))
+            if (await FreePort.IsListeningAsync(port, TimeSpan.FromSeconds(1), cancellationToken) && await ready(port, cancellationToken))
             {
                 return null;
             }
@@ -141,7 +144,8 @@ public sealed class EmulatorProcess : IAsyncDisposable
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
         }
 
-        return $"no HTTP answer on 127.0.0.1:{port} within {timeout.TotalSeconds:0} s.";
+        var what = launch.ReadinessProbe is null ? "HTTP answer" : "answer to the readiness probe";
+        return $"no {what} on 127.0.0.1:{port} within {timeout.TotalSeconds:0} s.";
     }
 
     private static async Task<bool> AnswersHttpAsync(int port, CancellationToken cancellationToken)
