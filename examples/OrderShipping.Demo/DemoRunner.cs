@@ -98,7 +98,7 @@ internal sealed class DemoRunner
     private async Task<IDemoQueue> CreateQueueAsync(CancellationToken cancellationToken) => Options.Queue switch
     {
         QueueKind.Sqs => await SqsDemoQueue.CreateAsync(Options.SqsUrl, Timings.VisibilityTimeout, cancellationToken).ConfigureAwait(false),
-        _ => throw new NotSupportedException("TODO in-process"),
+        _ => InProcessDemoQueue.Create(Timings.VisibilityTimeout),
     };
 
     private async Task WaitUntilDrainedAsync(IDemoQueue queue, CancellationToken cancellationToken)
