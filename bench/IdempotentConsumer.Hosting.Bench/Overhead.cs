@@ -16,7 +16,7 @@ public static class Overhead
             sqs.Fill(messages);
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var (elapsed, handled) = await WorkerRun.DrainAsync(
-                sqs, "http://127.0.0.1:9/000000000000/in-process", messages, concurrency, $"overhead-{round}", deleted,
+                new IdempotentConsumer.Hosting.Transport.AwsSqsTransport(sqs), "http://127.0.0.1:9/000000000000/in-process", messages, concurrency, $"overhead-{round}", deleted,
                 services => services.AddSingleton<IIdempotencyStore>(new InMemoryIdempotencyStore()));
             var cpuPerMessage = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / messages;
             Console.WriteLine($"{(round == 0 ? "warm-up" : $"round {round}")}: {messages / elapsed.TotalSeconds:F0} msg/s, {cpuPerMessage:F1} µs CPU per message, handled {handled}");
