@@ -60,7 +60,7 @@ internal sealed class DemoRunner
             Options.Idempotency,
             KeyPrefix);
         Func<string, CancellationToken, Task<IConsumerProcess>> startProcess = Options.Consumer == ConsumerKind.Lambda
-            ? (_, _) => throw new NotSupportedException("TODO lambda")
+            ? (name, ct) => LambdaConsumer.StartAsync(name, environment, ct)
             : (name, ct) => ConsumerProcess.StartAsync(name, environment, ct);
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -3,34 +3,36 @@ using IdempotentConsumer.Sqs.Transport;
 
 namespace OrderShipping.Demo.Queues;
 
-/// <summary>The demo's default queue: IdempotentConsumer.InProcess, a standard queue in memory with SQS's delivery rules.</summary>
+/// <summary>
+/// The demo's default queue: a standard queue of <see cref="InProcessSqsTransport"/>, in memory with SQS's delivery
+/// rules. The producer sends with the transport's <c>SendAsync</c>; the consumers use it as their <see cref="ISqsTransport"/>.
+/// </summary>
 internal sealed class InProcessDemoQueue : IDemoQueue
 {
     private const string Name = "orders";
-    private readonly InProcessQueue _queue;
+    private readonly InProcessSqsTransport _transport = new();
 
     private InProcessDemoQueue(TimeSpan visibilityTimeout)
     {
-        _queue = new InProcessQueue(new InProcessQueueOptions { Name = Name, VisibilityTimeout = visibilityTimeout });
-        Transport = new InProcessQueueTransport(_queue, QueueUrl);
+        QueueUrl = _transport.CreateQueue(Name, new InProcessSqsQueueOptions { VisibilityTimeout = visibilityTimeout });
     }
 
     public string Description => "in-process queue (standard, SQS semantics)";
 
-    public string QueueUrl => "https://sqs.us-east-1.amazonaws.com/000000000000/" + Name;
+    public string QueueUrl { get; }
 
     public string QueueArn => "arn:aws:sqs:us-east-1:000000000000:" + Name;
 
-    public ISqsTransport Transport { get; }
+    public ISqsTransport Transport => _transport;
 
     public static InProcessDemoQueue Create(TimeSpan visibilityTimeout) => new(visibilityTimeout);
 
     public async ValueTask SendAsync(string body, CancellationToken cancellationToken) =>
-        await _queue.SendAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await _transport.SendAsync(QueueUrl, body, cancellationToken: cancellationToken).ConfigureAwait(false);
 
     public ValueTask<bool> IsDrainedAsync(CancellationToken cancellationToken)
     {
-        var statistics = _queue.Statistics;
+        var statistics = _transport.GetStatistics(QueueUrl);
         return ValueTask.FromResult(statistics.Visible == 0 && statistics.InFlight == 0);
     }
 
