@@ -1,10 +1,15 @@
 using System.Diagnostics;
+using System.Text.Json;
+using IdempotentConsumer.InProcess;
 using IdempotentConsumer.Stores;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IdempotentConsumer.Hosting.Bench;
 
-/// <summary>The worker on an in-process queue: its own CPU cost per message, free of emulator and network noise.</summary>
+/// <summary>
+/// The worker on <see cref="InProcessSqsTransport"/>: no network and no emulator, so a run measures the worker's own
+/// cost per message (threads, scopes, pipeline, store).
+/// </summary>
 public static class Overhead
 {
     public static async Task RunAsync(int messages, int rounds, int concurrency)
@@ -12,11 +17,16 @@ public static class Overhead
         using var deleted = new DeletedMessages();
         for (var round = 0; round <= rounds; round++)
         {
-            using var sqs = new InProcessSqsClient();
-            sqs.Fill(messages);
+            var transport = new InProcessSqsTransport();
+            var queueUrl = transport.CreateQueue("in-process", new InProcessSqsQueueOptions { VisibilityTimeout = TimeSpan.FromSeconds(30) });
+            for (var i = 0; i < messages; i++)
+            {
+                await transport.SendAsync(queueUrl, JsonSerializer.Serialize(new BenchMessage($"msg-{i}", $"customer-{i % 97}", i % 5 + 1), JsonSerializerOptions.Web));
+            }
+
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var (elapsed, handled) = await WorkerRun.DrainAsync(
-                sqs, "http://127.0.0.1:9/000000000000/in-process", messages, concurrency, $"overhead-{round}", deleted,
+                transport, queueUrl, messages, concurrency, $"overhead-{round}", deleted,
                 services => services.AddSingleton<IIdempotencyStore>(new InMemoryIdempotencyStore()));
             var cpuPerMessage = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / messages;
             Console.WriteLine($"{(round == 0 ? "warm-up" : $"round {round}")}: {messages / elapsed.TotalSeconds:F0} msg/s, {cpuPerMessage:F1} µs CPU per message, handled {handled}");

@@ -2,6 +2,7 @@ using System.Globalization;
 using Amazon.DynamoDBv2;
 using IdempotentConsumer.DynamoDB;
 using IdempotentConsumer.Hosting.Bench;
+using IdempotentConsumer.Hosting.Transport;
 using IdempotentConsumer.Stores;
 using IdempotentConsumer.TestInfrastructure.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +32,7 @@ try
 {
     using var sqs = new CountingSqsClient(IdempotentConsumer.TestInfrastructure.AwsTestCredentials.Credentials, fauxqs.CreateSqsConfig());
     using var deleted = new DeletedMessages();
+    var transport = new AwsSqsTransport(sqs);
     AmazonDynamoDBClient? dynamoClient = null;
     var table = new DynamoDbIdempotencyStoreOptions { TableName = "bench-idempotency" };
     if (withDynamoDb)
@@ -52,10 +54,10 @@ try
 
     // Warm-up: JIT, connection pools, the emulators' own warm-up; not reported.
     await BareLoop.DrainAsync(sqs, await Queues.CreateFilledAsync(sqs, "warm-bare", 500), 500);
-    await WorkerRun.DrainAsync(sqs, await Queues.CreateFilledAsync(sqs, "warm-worker", 500), 500, concurrency, "warm-memory", deleted, InMemory);
+    await WorkerRun.DrainAsync(transport, await Queues.CreateFilledAsync(sqs, "warm-worker", 500), 500, concurrency, "warm-memory", deleted, InMemory);
     if (withDynamoDb)
     {
-        await WorkerRun.DrainAsync(sqs, await Queues.CreateFilledAsync(sqs, "warm-dynamo", 500), 500, dynamoConcurrency, "warm-dynamo", deleted, DynamoDb);
+        await WorkerRun.DrainAsync(transport, await Queues.CreateFilledAsync(sqs, "warm-dynamo", 500), 500, dynamoConcurrency, "warm-dynamo", deleted, DynamoDb);
     }
 
     if (withDynamoDb)
@@ -100,7 +102,7 @@ try
             var queue = await Queues.CreateFilledAsync(sqs, "memory", messages);
             sqs.TakeCounts();
             cpu.Start();
-            var (elapsed, handled) = await WorkerRun.DrainAsync(sqs, queue, messages, concurrency, $"memory-{round}", deleted, InMemory);
+            var (elapsed, handled) = await WorkerRun.DrainAsync(transport, queue, messages, concurrency, $"memory-{round}", deleted, InMemory);
             Check(handled);
             Record("worker, in-memory store", elapsed, messages);
             Cost("worker, in-memory store");
@@ -111,7 +113,7 @@ try
         {
             var queue = await Queues.CreateFilledAsync(sqs, "dynamo", messages);
             sqs.TakeCounts();
-            var (elapsed, handled) = await WorkerRun.DrainAsync(sqs, queue, messages, dynamoConcurrency, $"dynamo-{round}", deleted, DynamoDb);
+            var (elapsed, handled) = await WorkerRun.DrainAsync(transport, queue, messages, dynamoConcurrency, $"dynamo-{round}", deleted, DynamoDb);
             Check(handled);
             Record("worker, DynamoDB Local store", elapsed, messages);
             Calls(sqs, "worker, DynamoDB Local store");

@@ -1,17 +1,16 @@
 using System.Diagnostics;
-using Amazon.SQS;
-using IdempotentConsumer.Hosting.DependencyInjection;
+using IdempotentConsumer.Sqs.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace IdempotentConsumer.Hosting.Bench;
 
-/// <summary>The worker as an application would run it: a host, AddSqsConsumer, a store from DI.</summary>
+/// <summary>The worker as an application would run it: a host, AddSqsConsumer, a store from DI, its SQS calls through the given transport (fauxqs through <c>AwsSqsTransport</c>, or the in-process queue).</summary>
 public static class WorkerRun
 {
     public static async Task<(TimeSpan Elapsed, long Handled)> DrainAsync(
-        IAmazonSQS sqs,
+        ISqsTransport transport,
         string queueUrl,
         int count,
         int concurrency,
@@ -21,7 +20,6 @@ public static class WorkerRun
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddSingleton(sqs);
         builder.Services.AddSingleton<HandledCounter>();
         addStore(builder.Services);
         builder.Services
@@ -32,6 +30,7 @@ public static class WorkerRun
                 o.WaitTimeSeconds = 1;
                 o.VisibilityTimeout = TimeSpan.FromSeconds(30);
             })
+            .WithSqsTransport(_ => transport)
             .WithKey(m => m.Id)
             .WithConcurrency(concurrency);
         using var host = builder.Build();

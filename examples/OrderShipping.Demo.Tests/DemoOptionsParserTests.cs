@@ -24,7 +24,7 @@ public sealed class DemoOptionsParserTests
         [
             "--orders", "50", "--consumers", "3", "--seed", "9", "--no-idempotency",
             "--store", "dynamodb", "--dynamodb-url", "http://127.0.0.1:8000", "--dynamodb-table", "t",
-            "--queue", "sqs", "--sqs-url", "http://127.0.0.1:9324",
+            "--queue", "sqs", "--sqs-url", "http://127.0.0.1:9324", "--consumer", "lambda",
             "--duplicate-sends", "0.5", "--crash-rate", "0.1", "--slow-rate", "0", "--timeout", "20", "--no-progress",
         ]);
 
@@ -34,7 +34,7 @@ public sealed class DemoOptionsParserTests
             {
                 Orders = 50, Consumers = 3, Seed = 9, Idempotency = false,
                 Store = StoreKind.DynamoDb, DynamoDbUrl = "http://127.0.0.1:8000", DynamoDbTable = "t",
-                Queue = QueueKind.Sqs, SqsUrl = "http://127.0.0.1:9324",
+                Queue = QueueKind.Sqs, SqsUrl = "http://127.0.0.1:9324", Consumer = ConsumerKind.Lambda,
                 DuplicateSendRate = 0.5, CrashRate = 0.1, SlowRate = 0, Timeout = TimeSpan.FromSeconds(20), ShowProgress = false,
             },
             options);
@@ -45,6 +45,7 @@ public sealed class DemoOptionsParserTests
     [InlineData("--orders", "many")]
     [InlineData("--store", "redis")]
     [InlineData("--queue", "kafka")]
+    [InlineData("--consumer", "cron")]
     [InlineData("--crash-rate", "1.5")]
     [InlineData("--bogus")]
     [InlineData("--orders")]

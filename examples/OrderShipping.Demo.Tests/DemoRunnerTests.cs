@@ -1,4 +1,6 @@
 using OrderShipping.Demo.Options;
+using OrderShipping.Demo.Reporting;
+using Spectre.Console.Testing;
 
 namespace OrderShipping.Demo.Tests;
 
@@ -20,11 +22,12 @@ public sealed class DemoRunnerTests
     };
 
     [Theory]
-    [InlineData(nameof(StoreKind.Memory))]
-    [InlineData(nameof(StoreKind.Sqlite))]
-    public async Task Given_duplicate_sends_redeliveries_and_crashes_When_idempotency_is_on_Then_every_order_ships_exactly_once(string store)
+    [InlineData(nameof(StoreKind.Memory), nameof(ConsumerKind.Worker))]
+    [InlineData(nameof(StoreKind.Sqlite), nameof(ConsumerKind.Worker))]
+    [InlineData(nameof(StoreKind.Sqlite), nameof(ConsumerKind.Lambda))]
+    public async Task Given_duplicate_sends_redeliveries_and_crashes_When_idempotency_is_on_Then_every_order_ships_exactly_once(string store, string consumer)
     {
-        var runner = new DemoRunner(SmallRun(Enum.Parse<StoreKind>(store)));
+        var runner = new DemoRunner(SmallRun(Enum.Parse<StoreKind>(store)) with { Consumer = Enum.Parse<ConsumerKind>(consumer) });
 
         var report = await runner.RunAsync(CancellationToken.None);
 
@@ -40,6 +43,24 @@ public sealed class DemoRunnerTests
         Assert.Equal(report.Orders, report.Executions);
         Assert.All(runner.Plan.Orders, plan => Assert.Equal(1, runner.ShippingApi.ShipmentsFor(plan.Order.OrderId)));
         Assert.True(report.EveryOrderShippedOnce);
+        Assert.Equal(0, report.ExtraParcels);
+    }
+
+    [Fact]
+    public async Task Given_the_default_run_When_it_ends_Then_the_table_shows_zero_double_and_zero_lost_from_the_deployed_worker()
+    {
+        var runner = new DemoRunner(new DemoOptions { ShowProgress = false });
+        var report = await runner.RunAsync(CancellationToken.None);
+        var console = new TestConsole().Width(160);
+
+        SummaryView.Render(console, report);
+
+        Assert.Equal(1000, report.Orders);
+        Assert.Contains("hosted worker (AddSqsConsumer)", report.QueueDescription, StringComparison.Ordinal);
+        Assert.True(report.Crashes > 0 && report.Redeliveries > 0 && report.IdempotencyKeyHits > 0, "the default run should meet every fault");
+        Assert.Contains(console.Lines, line => line.Contains("Double shipments", StringComparison.Ordinal) && line.Contains(" 0 ", StringComparison.Ordinal));
+        Assert.Contains(console.Lines, line => line.Contains("Lost", StringComparison.Ordinal) && line.Contains(" 0 ", StringComparison.Ordinal));
+        Assert.Contains("Every one of the 1,000 orders shipped exactly once", console.Output, StringComparison.Ordinal);
     }
 
     [Fact]

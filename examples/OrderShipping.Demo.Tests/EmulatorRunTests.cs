@@ -38,6 +38,8 @@ public sealed class EmulatorRunTests(DynamoDbLocalFixture dynamoDb, FauxqsFixtur
             Assert.Empty(report.DoubleShipped);
             Assert.Empty(report.Lost);
             Assert.Equal(report.Orders, report.Shipments);
+            Assert.Equal(report.Orders, report.Executions);
+            Assert.Contains("hosted worker (AddSqsConsumer)", report.QueueDescription, StringComparison.Ordinal);
         }
     }
 

@@ -1,23 +1,26 @@
 using System.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 using OrderShipping.Demo.Consumers;
 using OrderShipping.Demo.Options;
 using OrderShipping.Demo.Queues;
 using OrderShipping.Demo.Reporting;
 using OrderShipping.Demo.Scenario;
 using OrderShipping.Demo.Stores;
+using OrderShipping.Demo.Transport;
 using OrderShipping.Shipping;
 
 namespace OrderShipping.Demo;
 
-/// <summary>Runs the story: the producer sends, the consumers ship, the faults strike; then counts shipments per order.</summary>
+/// <summary>
+/// Runs the story: the producer sends, the consumers (the deployed worker, or the Lambda batch processor behind the
+/// local event source mapping) ship, the faults strike; then counts shipments per order.
+/// </summary>
 internal sealed class DemoRunner
 {
     public DemoRunner(DemoOptions options)
     {
         Options = options;
         Plan = ScenarioPlan.Create(options);
-        Timings = DemoTimings.For(options.Queue);
+        Timings = DemoTimings.Default;
 
         // Without idempotency the carrier must not deduplicate either, or the comparison would prove nothing.
         ShippingApi = new FakeShippingApi(Timings.ShippingLatency, honourIdempotencyKey: options.Idempotency);
@@ -41,24 +44,30 @@ internal sealed class DemoRunner
 
     public async Task<DemoReport> RunAsync(CancellationToken cancellationToken)
     {
+        // The library's own meters report this run's outcomes (every consumer started below inherits the context).
+        LibraryMeters.CountInto(Statistics);
         var stopwatch = Stopwatch.StartNew();
         await using var store = await DemoStoreFactory.CreateAsync(Options, cancellationToken).ConfigureAwait(false);
         await using var queue = await CreateQueueAsync(cancellationToken).ConfigureAwait(false);
-        await using var services = new ServiceCollection().AddSingleton<IShippingApi>(ShippingApi).BuildServiceProvider();
+        var environment = new ConsumerEnvironment(
+            queue.QueueUrl,
+            queue.QueueArn,
+            new CountingTransport(queue.Transport, Statistics),
+            store.Store,
+            ShippingApi,
+            new FaultInjector(Plan, Timings),
+            Timings,
+            Options.Idempotency,
+            KeyPrefix);
+        Func<string, CancellationToken, Task<IConsumerProcess>> startProcess = Options.Consumer == ConsumerKind.Lambda
+            ? (name, ct) => LambdaConsumer.StartAsync(name, environment, ct)
+            : (name, ct) => ConsumerProcess.StartAsync(name, environment, ct);
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(Options.Timeout);
         using var stopConsumers = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
-
-        var faults = new FaultInjector(Plan, Timings);
         var consumers = Enumerable.Range(1, Options.Consumers)
-            .Select(number => new ConsumerLoop(
-                number,
-                queue,
-                name => new ConsumerProcess(name, store.Store, ShippingApi, faults, Options.Idempotency, Timings.Lease, KeyPrefix),
-                Statistics,
-                Timings,
-                services))
+            .Select(number => new ConsumerSupervisor(number, startProcess, Statistics))
             .Select(consumer => Task.Run(() => consumer.RunAsync(stopConsumers.Token), CancellationToken.None))
             .ToList();
 
@@ -79,20 +88,24 @@ internal sealed class DemoRunner
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        return BuildReport(store.Description, queue.Description, stopwatch.Elapsed, timedOut);
+        return BuildReport(store.Description, $"{queue.Description}, {ConsumerDescription}", stopwatch.Elapsed, timedOut);
     }
 
-    private async Task<IOrderQueue> CreateQueueAsync(CancellationToken cancellationToken) => Options.Queue switch
+    private string ConsumerDescription => Options.Consumer == ConsumerKind.Lambda
+        ? "Lambda batch processor (local event source mapping)"
+        : "hosted worker (AddSqsConsumer)";
+
+    private async Task<IDemoQueue> CreateQueueAsync(CancellationToken cancellationToken) => Options.Queue switch
     {
-        QueueKind.Sqs => await SqsOrderQueue.CreateAsync(Options.SqsUrl, Timings.VisibilityTimeout, cancellationToken).ConfigureAwait(false),
-        _ => new InProcessOrderQueue(Timings.VisibilityTimeout),
+        QueueKind.Sqs => await SqsDemoQueue.CreateAsync(Options.SqsUrl, Timings.VisibilityTimeout, cancellationToken).ConfigureAwait(false),
+        _ => InProcessDemoQueue.Create(Timings.VisibilityTimeout),
     };
 
-    private async Task WaitUntilDrainedAsync(IOrderQueue queue, CancellationToken cancellationToken)
+    private async Task WaitUntilDrainedAsync(IDemoQueue queue, CancellationToken cancellationToken)
     {
         while (true)
         {
-            // The cheap local count first; the queue's own word decides (a stale-handle delete may have removed nothing).
+            // The cheap local count first; the queue's own word decides.
             if (Statistics.Settled >= Statistics.Sent && await queue.IsDrainedAsync(cancellationToken).ConfigureAwait(false))
             {
                 return;

@@ -1,7 +1,6 @@
-using IdempotentConsumer;
-using IdempotentConsumer.Execution;
-using IdempotentConsumer.Pipeline;
-using IdempotentConsumer.Stores;
+using IdempotentConsumer.Hosting.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using OrderShipping.Handling;
 using OrderShipping.Orders;
 using OrderShipping.Shipping;
@@ -9,40 +8,73 @@ using OrderShipping.Shipping;
 namespace OrderShipping.Demo.Consumers;
 
 /// <summary>
-/// One life of a consumer process: its own executor and pipeline over its own connection to the shared
-/// store. A crash ends the life; the consumer then starts a new one, as an orchestrator restarts a container.
+/// One consumer process: a host running the deployed worker, <c>AddSqsConsumer&lt;Order&gt;</c>, over this life's
+/// connections to the shared queue and store. After a crash it is torn down and the supervisor starts a new one, as an
+/// orchestrator restarts a container.
 /// </summary>
-internal sealed class ConsumerProcess
+internal sealed class ConsumerProcess : IConsumerProcess
 {
-    private readonly ProcessBoundStore _store;
+    private readonly IHost _host;
 
-    public ConsumerProcess(string name, IIdempotencyStore sharedStore, IShippingApi shippingApi, FaultInjector faults, bool idempotency, TimeSpan lease, string keyPrefix)
+    private ConsumerProcess(ConsumerLife life, IHost host)
     {
-        Name = name;
-        _store = new ProcessBoundStore(sharedStore);
-        var builder = new MessagePipelineBuilder<Order>();
-        if (idempotency)
-        {
-            var options = new IdempotencyOptions { InProgressLease = lease };
-            OrderShippingIdempotency.Configure(options);
-            options.KeyPrefix = keyPrefix;
-            builder.UseIdempotency(new IdempotencyExecutor(_store, options));
-        }
-
-        Pipeline = builder
-            .Use(faults.For(this))
-            .Build<ShipmentReceipt>(new ShipOrderHandler(shippingApi));
+        Life = life;
+        _host = host;
     }
 
-    public string Name { get; }
+    public ConsumerLife Life { get; }
 
-    public MessagePipeline<Order> Pipeline { get; }
-
-    public bool IsDead { get; private set; }
-
-    public void Kill()
+    public static async Task<IConsumerProcess> StartAsync(string name, ConsumerEnvironment environment, CancellationToken cancellationToken)
     {
-        IsDead = true;
-        _store.Kill();
+        var life = new ConsumerLife(name, environment.Store, environment.Transport);
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddSingleton(environment.ShippingApi);
+        builder.Services.AddSqsConsumer<Order>(
+            options =>
+            {
+                options.QueueUrl = environment.QueueUrl;
+                options.Name = OrderShippingIdempotency.KeyPrefix;
+                options.VisibilityTimeout = environment.Timings.VisibilityTimeout;
+                options.WaitTimeSeconds = 1;
+                options.HandBackTimeout = TimeSpan.FromMilliseconds(500);
+            },
+            consumer =>
+            {
+                consumer.WithSqsTransport(_ => life.Transport).WithStore(life.Store);
+                if (environment.Idempotency)
+                {
+                    consumer.WithIdempotency(environment.ConfigureIdempotency);
+                }
+                else
+                {
+                    consumer.WithoutIdempotency();
+                }
+
+                consumer
+                    .Use(environment.Faults.For(life))
+                    .Handle(new ShipOrderHandler(environment.ShippingApi));
+            });
+        var host = builder.Build();
+        await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        return new ConsumerProcess(life, host);
+    }
+
+    public async Task StopAsync()
+    {
+        // A dead process has no time left for anything: the stop gives up on its in-flight messages at once.
+        using var deadline = new CancellationTokenSource();
+        if (Life.IsDead)
+        {
+            await deadline.CancelAsync().ConfigureAwait(false);
+        }
+
+        try
+        {
+            await _host.StopAsync(deadline.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _host.Dispose();
+        }
     }
 }

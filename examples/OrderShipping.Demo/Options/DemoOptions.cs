@@ -22,6 +22,8 @@ internal sealed record DemoOptions
 
     public string? SqsUrl { get; init; }
 
+    public ConsumerKind Consumer { get; init; } = ConsumerKind.Worker;
+
     /// <summary>Share of orders the producer sends again because its first send "timed out".</summary>
     public double DuplicateSendRate { get; init; } = 0.08;
 

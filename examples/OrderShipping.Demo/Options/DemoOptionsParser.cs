@@ -9,7 +9,9 @@ internal static class DemoOptionsParser
         Usage: dotnet run --project examples/OrderShipping.Demo -- [options]
 
           --orders N              orders to place (default 1000)
-          --consumers N           concurrent consumers (default 8)
+          --consumers N           consumer processes (default 8)
+          --consumer KIND         worker (default: the hosted worker) | lambda (the batch processor behind
+                                  the local event source mapping)
           --seed N                seed of the injected faults (default 42)
           --no-idempotency        leave idempotency out: shows the double shipments it prevents
           --store KIND            sqlite (default, temp file) | memory | dynamodb
@@ -56,6 +58,7 @@ internal static class DemoOptionsParser
                     "--dynamodb-table" => options with { DynamoDbTable = Value() },
                     "--queue" => options with { Queue = ParseQueue(Value()) },
                     "--sqs-url" => options with { SqsUrl = Value() },
+                    "--consumer" => options with { Consumer = ParseConsumer(Value()) },
                     "--duplicate-sends" => options with { DuplicateSendRate = Rate(name, Value()) },
                     "--crash-rate" => options with { CrashRate = Rate(name, Value()) },
                     "--slow-rate" => options with { SlowRate = Rate(name, Value()) },
@@ -101,6 +104,13 @@ internal static class DemoOptionsParser
         "inprocess" or "in-process" or "memory" => QueueKind.InProcess,
         "sqs" => QueueKind.Sqs,
         _ => throw new FormatException($"--queue must be inprocess or sqs, not '{value}'."),
+    };
+
+    private static ConsumerKind ParseConsumer(string value) => value.ToLowerInvariant() switch
+    {
+        "worker" => ConsumerKind.Worker,
+        "lambda" => ConsumerKind.Lambda,
+        _ => throw new FormatException($"--consumer must be worker or lambda, not '{value}'."),
     };
 
     private static int PositiveInt(string name, string value) =>

@@ -2,7 +2,10 @@ using System.Collections.Concurrent;
 
 namespace OrderShipping.Demo.Reporting;
 
-/// <summary>Live counters of one run, written by the producer and the consumers, read by the progress view.</summary>
+/// <summary>
+/// Live counters of one run, read by the progress view: sends (the producer), deliveries and deletes (the queue's
+/// transport), and the outcomes the library's meter reports (<see cref="LibraryMeters"/>).
+/// </summary>
 internal sealed class DemoStatistics
 {
     private readonly ConcurrentDictionary<string, byte> _settled = new(StringComparer.Ordinal);
@@ -13,7 +16,6 @@ internal sealed class DemoStatistics
     private int _executions;
     private int _replays;
     private int _inProgressRejections;
-    private int _otherFailures;
     private int _crashes;
 
     public int Sent => Volatile.Read(ref _sent);
@@ -24,14 +26,12 @@ internal sealed class DemoStatistics
 
     public int Redeliveries => Volatile.Read(ref _redeliveries);
 
-    /// <summary>Handler runs that completed (with idempotency: records that went COMPLETED).</summary>
+    /// <summary>Handler runs that completed (with idempotency: records that went COMPLETED), as the library's meter counts them.</summary>
     public int Executions => Volatile.Read(ref _executions);
 
     public int Replays => Volatile.Read(ref _replays);
 
     public int InProgressRejections => Volatile.Read(ref _inProgressRejections);
-
-    public int OtherFailures => Volatile.Read(ref _otherFailures);
 
     public int Crashes => Volatile.Read(ref _crashes);
 
@@ -56,13 +56,11 @@ internal sealed class DemoStatistics
         }
     }
 
-    public void RecordExecution() => Interlocked.Increment(ref _executions);
+    public void RecordExecutions(int count) => Interlocked.Add(ref _executions, count);
 
-    public void RecordReplay() => Interlocked.Increment(ref _replays);
+    public void RecordReplays(int count) => Interlocked.Add(ref _replays, count);
 
-    public void RecordInProgressRejection() => Interlocked.Increment(ref _inProgressRejections);
-
-    public void RecordOtherFailure() => Interlocked.Increment(ref _otherFailures);
+    public void RecordInProgressRejections(int count) => Interlocked.Add(ref _inProgressRejections, count);
 
     public void RecordCrash() => Interlocked.Increment(ref _crashes);
 

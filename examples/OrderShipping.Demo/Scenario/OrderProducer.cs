@@ -8,7 +8,7 @@ namespace OrderShipping.Demo.Scenario;
 /// The shop's producer. When a send "times out" it cannot know whether the message arrived, so it sends
 /// again: the queue now holds two messages with different ids and the same order.
 /// </summary>
-internal sealed class OrderProducer(IOrderQueue queue, DemoStatistics statistics)
+internal sealed class OrderProducer(IDemoQueue queue, DemoStatistics statistics)
 {
     public async Task SendAllAsync(ScenarioPlan plan, CancellationToken cancellationToken)
     {

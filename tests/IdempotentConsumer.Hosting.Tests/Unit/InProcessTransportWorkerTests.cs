@@ -14,7 +14,7 @@ public sealed class InProcessTransportWorkerTests
     public async Task Given_every_order_sent_twice_and_some_failing_once_When_the_worker_drains_the_in_process_queue_Then_each_ships_exactly_once()
     {
         var transport = new InProcessSqsTransport();
-        var url = transport.CreateQueue("orders", new InProcessQueueOptions { VisibilityTimeout = TimeSpan.FromSeconds(5) });
+        var url = transport.CreateQueue("orders", new InProcessSqsQueueOptions { VisibilityTimeout = TimeSpan.FromSeconds(5) });
         var shipped = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var failedOnce = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
