@@ -12,6 +12,7 @@ namespace IdempotentConsumer.Testing.Storm.Internal;
 internal sealed class StormProcess : IAsyncDisposable
 {
     private readonly TaskCompletionSource _died = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ServiceProvider _services;
     private readonly IHostedService[] _hosted;
     private volatile StormAttempt? _current;
@@ -41,6 +42,9 @@ internal sealed class StormProcess : IAsyncDisposable
     /// <summary>Completes when the process crashed.</summary>
     public Task Died => _died.Task;
 
+    /// <summary>Completes when the process's handler stalled: the slot gets a fresh process while this one hangs.</summary>
+    public Task Stalled => _stalled.Task;
+
     /// <summary>
     /// While true the process cannot reach the store or the queue (a stalled, partitioned machine): its heartbeat
     /// fails, so its lease and visibility lapse while its handler still runs.
@@ -48,7 +52,14 @@ internal sealed class StormProcess : IAsyncDisposable
     public bool IsPartitioned
     {
         get => _partitioned;
-        set => _partitioned = value;
+        set
+        {
+            _partitioned = value;
+            if (value)
+            {
+                _stalled.TrySetResult();
+            }
+        }
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)

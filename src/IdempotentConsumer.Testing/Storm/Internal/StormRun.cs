@@ -26,7 +26,7 @@ internal sealed class StormRun<TMessage> : IStormObserver
     private const int MaxUntypedSamples = 10;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan MaxStallPoll = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan HandBackTimeout = TimeSpan.FromSeconds(1);
 
     private readonly StormSettings<TMessage> _settings;
     private readonly int _seed;
@@ -42,10 +42,12 @@ internal sealed class StormRun<TMessage> : IStormObserver
     private readonly ISqsTransport _transport;
     private readonly TimeSpan _visibilityTimeout;
     private readonly TimeSpan? _heartbeatInterval;
+    private readonly IdempotencyOptions _idempotency;
     private readonly ConcurrentDictionary<string, int> _indexByMessageId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StormAttempt> _lastAttemptByMessageId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _failuresByType = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _untypedSamples = new();
+    private readonly ConcurrentBag<Task> _retired = [];
     private readonly TimeProvider _time = TimeProvider.System;
 
     private CancellationToken _runToken;
@@ -85,6 +87,16 @@ internal sealed class StormRun<TMessage> : IStormObserver
         // SQS counts visibility in whole seconds, and so does the worker.
         _visibilityTimeout = TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling((settings.VisibilityTimeout ?? settings.Lease).TotalSeconds)));
         _heartbeatInterval = settings.HeartbeatInterval is { } interval && interval < _visibilityTimeout ? interval : null;
+
+        _idempotency = new IdempotencyOptions
+        {
+            KeyPrefix = "storm",
+            KeySource = settings.KeySource,
+            ThrowOnMissingKey = true,
+            InProgressLease = _visibilityTimeout,
+            SerializerOptions = settings.SerializerOptions,
+        };
+        settings.ConfigureOptions?.Invoke(_idempotency);
 
         var store = settings.Store ?? new InMemoryIdempotencyStore();
         _faults = store as FaultInjectingIdempotencyStore;
@@ -154,6 +166,7 @@ internal sealed class StormRun<TMessage> : IStormObserver
             _stopping = true;
             await stop.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(slots).ConfigureAwait(false);
+            await Task.WhenAll(_retired).ConfigureAwait(false);
         }
 
         stopwatch.Stop();
@@ -224,29 +237,49 @@ internal sealed class StormRun<TMessage> : IStormObserver
         }
     }
 
-    /// <summary>Keeps one consumer process running in a slot: a crashed process is stopped and replaced by a fresh one.</summary>
+    /// <summary>
+    /// Keeps one consumer process running in a slot: a crashed process is stopped and replaced by a fresh one; a stalled
+    /// one is replaced too, and stopped in the background once its stalled handler is over (a hung machine holds one
+    /// message, not a share of the fleet).
+    /// </summary>
     private async Task RunSlotAsync(int slot, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
             var process = new StormProcess(slot, Compose);
-            await using (process.ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    await process.StartAsync(stop).ConfigureAwait(false);
-                    await process.Died.WaitAsync(stop).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                    // The storm is over.
-                }
-                finally
-                {
-                    // A dead process gets no grace: whatever it still holds is abandoned to the queue.
-                    using var shutdown = new CancellationTokenSource(process.IsDead ? TimeSpan.Zero : ShutdownTimeout);
-                    await process.StopAsync(shutdown.Token).ConfigureAwait(false);
-                }
+                await process.StartAsync(stop).ConfigureAwait(false);
+                await Task.WhenAny(process.Died, process.Stalled).WaitAsync(stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // The storm is over.
+            }
+
+            if (process.Stalled.IsCompleted && !process.IsDead && !stop.IsCancellationRequested)
+            {
+                _retired.Add(RetireAsync(process, stop));
+                continue;
+            }
+
+            // A dead process gets no grace: whatever it still holds is abandoned to the queue.
+            await RetireAsync(process, process.IsDead ? new CancellationToken(canceled: true) : stop).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops a process: it receives no more, and its handler has until <paramref name="shutdown"/> (then a short hand-back) to end.</summary>
+    private static async Task RetireAsync(StormProcess process, CancellationToken shutdown)
+    {
+        await using (process.ConfigureAwait(false))
+        {
+            try
+            {
+                await process.StopAsync(shutdown).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Cut short by the end of the storm.
             }
         }
     }
@@ -278,7 +311,7 @@ internal sealed class StormRun<TMessage> : IStormObserver
                 options.DeleteBatch.FlushInterval = TimeSpan.FromMilliseconds(5);
                 options.ErrorBackoff.InitialDelay = TimeSpan.FromMilliseconds(50);
                 options.ErrorBackoff.MaxDelay = TimeSpan.FromSeconds(1);
-                options.HandBackTimeout = ShutdownTimeout;
+                options.HandBackTimeout = HandBackTimeout;
             },
             consumer =>
             {
@@ -288,15 +321,7 @@ internal sealed class StormRun<TMessage> : IStormObserver
                     .WithSerializerOptions(_settings.SerializerOptions)
                     .WithLoggerFactory(loggerFactory)
                     .WithoutRetry()
-                    .WithIdempotency(o =>
-                    {
-                        o.KeyPrefix = "storm";
-                        o.KeySource = _settings.KeySource;
-                        o.ThrowOnMissingKey = true;
-                        o.InProgressLease = _visibilityTimeout;
-                        o.SerializerOptions = _settings.SerializerOptions;
-                        _settings.ConfigureOptions?.Invoke(o);
-                    });
+                    .WithIdempotency(_idempotency.CopyTo);
                 _settings.ConfigureConsumer?.Invoke(consumer);
                 consumer.Handle<object?>((message, context, _) => HandleAsync(process, message, context));
             });
