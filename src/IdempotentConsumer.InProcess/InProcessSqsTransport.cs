@@ -29,12 +29,14 @@ public sealed class InProcessSqsTransport : ISqsTransport
     private static readonly TimeSpan MaxWaitTime = TimeSpan.FromSeconds(20);
 
     private readonly ConcurrentDictionary<string, InProcessQueue> _queues = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _abandonedReceipts = new(StringComparer.Ordinal);
     private readonly Lock _createLock = new();
     private readonly TimeProvider _time;
     private readonly Random _random;
     private readonly Lock _randomLock = new();
     private long _lostDeleteRequests;
     private long _lostDeleteReplies;
+    private long _droppedAbandonedCalls;
 
     /// <summary>Creates a transport with no queues.</summary>
     /// <param name="timeProvider">The clock of visibility timeouts, long polls and deduplication; default the system clock.</param>
@@ -53,6 +55,21 @@ public sealed class InProcessSqsTransport : ISqsTransport
 
     /// <summary><c>DeleteMessageBatch</c> calls failed by <see cref="InProcessSqsFaults.LostDeleteReplyRate"/> (deleted, reply lost).</summary>
     public long LostDeleteReplies => Interlocked.Read(ref _lostDeleteReplies);
+
+    /// <summary>Deletes and visibility changes dropped because their receipt was abandoned (<see cref="AbandonReceipt(string)"/>).</summary>
+    public long DroppedAbandonedCalls => Interlocked.Read(ref _droppedAbandonedCalls);
+
+    /// <summary>
+    /// Plays the crash of the consumer holding <paramref name="receiptHandle"/>: from now on, deletes and visibility
+    /// changes made with it never reach the queue, and the caller is not told (a dead process hears nothing). The
+    /// message stays hidden until its visibility timeout runs out and is then received again, as after a real crash.
+    /// </summary>
+    /// <param name="receiptHandle">The receipt of the receive whose consumer "died".</param>
+    public void AbandonReceipt(string receiptHandle)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(receiptHandle);
+        _abandonedReceipts.TryAdd(receiptHandle, 0);
+    }
 
     /// <summary>Creates a queue (SQS <c>CreateQueue</c>).</summary>
     /// <param name="name">1 to 80 letters, digits, <c>-</c> and <c>_</c>; a FIFO queue's name ends in <c>.fifo</c>.</param>
@@ -206,6 +223,11 @@ public sealed class InProcessSqsTransport : ISqsTransport
         List<SqsBatchEntryError>? failed = null;
         foreach (var receipt in receipts)
         {
+            if (IsAbandoned(receipt.ReceiptHandle))
+            {
+                continue;
+            }
+
             if (queue.Delete(receipt.ReceiptHandle) == DeleteOutcome.Stale)
             {
                 (failed ??= []).Add(new SqsBatchEntryError(
@@ -231,6 +253,11 @@ public sealed class InProcessSqsTransport : ISqsTransport
         if (!_queues.TryGetValue(queueUrl, out var queue))
         {
             throw new SqsMessageLostException($"There is no queue at '{queueUrl}'.");
+        }
+
+        if (IsAbandoned(receiptHandle))
+        {
+            return;
         }
 
         if (!await queue.ChangeVisibilityAsync(receiptHandle, visibilityTimeout, cancellationToken).ConfigureAwait(false))
@@ -279,6 +306,17 @@ public sealed class InProcessSqsTransport : ISqsTransport
             MessageAttributes = message.MessageAttributes,
             QueueArnOrUrl = queueUrl,
         };
+    }
+
+    private bool IsAbandoned(string receiptHandle)
+    {
+        if (_abandonedReceipts.IsEmpty || !_abandonedReceipts.ContainsKey(receiptHandle))
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _droppedAbandonedCalls);
+        return true;
     }
 
     private bool Roll(double rate)
