@@ -1,3 +1,5 @@
+using IdempotentConsumer.Sqs;
+
 namespace IdempotentConsumer.InProcess;
 
 /// <summary>One delivery of a message, as <see cref="InProcessQueue.ReceiveAsync(int, TimeSpan?, CancellationToken)"/> returns it.</summary>
@@ -12,8 +14,14 @@ public sealed record InProcessMessage
     /// <summary>The message body as sent.</summary>
     public required string Body { get; init; }
 
-    /// <summary>The message attributes given at send (empty when none).</summary>
+    /// <summary>The message attributes given at send that have a string value (empty when none).</summary>
     public required IReadOnlyDictionary<string, string> Attributes { get; init; }
+
+    /// <summary>
+    /// The message attributes with their SQS data types: every attribute of a typed send (binary ones included), or the
+    /// string attributes of <see cref="Attributes"/> as <c>String</c> attributes.
+    /// </summary>
+    public IReadOnlyDictionary<string, SqsMessageAttribute> MessageAttributes { get; init; } = new Dictionary<string, SqsMessageAttribute>();
 
     /// <summary>How many times the message has been received, this delivery included (1 on the first delivery).</summary>
     public required int ApproximateReceiveCount { get; init; }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using IdempotentConsumer.InProcess.Internal;
+using IdempotentConsumer.Sqs;
 
 namespace IdempotentConsumer.InProcess;
 
@@ -16,14 +17,13 @@ namespace IdempotentConsumer.InProcess;
 public sealed class InProcessQueue
 {
     private static readonly TimeSpan MaxVisibilityTimeout = TimeSpan.FromHours(12);
-    private static readonly IReadOnlyDictionary<string, string> NoAttributes = new Dictionary<string, string>(0).AsReadOnly();
-
     private readonly InProcessQueueOptions _options;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
     private readonly LinkedList<QueuedMessage> _messages = new();
     private readonly Dictionary<string, QueuedMessage> _byReceiptHandle = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string MessageId, DateTimeOffset Until)> _deduplication = new(StringComparer.Ordinal);
+    private readonly DeletedReceipts _deletedReceipts = new();
     private readonly ChangeSignal _changed = new();
     private readonly Random _random;
     private long _sequence;
@@ -53,6 +53,12 @@ public sealed class InProcessQueue
 
     /// <summary>True for a FIFO queue.</summary>
     public bool IsFifo => _options.Fifo;
+
+    /// <summary>How long a received message stays hidden unless the receive says otherwise.</summary>
+    public TimeSpan VisibilityTimeout => _options.VisibilityTimeout;
+
+    /// <summary>The redrive policy's <c>maxReceiveCount</c>; null when messages are redelivered forever.</summary>
+    public int? MaxReceiveCount => _options.MaxReceiveCount;
 
     /// <summary>The dead-letter queue of the redrive policy, if any.</summary>
     public InProcessQueue? DeadLetterQueue => _options.DeadLetterQueue;
@@ -96,7 +102,24 @@ public sealed class InProcessQueue
         IReadOnlyDictionary<string, string>? attributes = null,
         string? groupId = null,
         string? deduplicationId = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        Send(body, MessageAttributeCopy.FromStrings(attributes), groupId, deduplicationId, cancellationToken);
+
+    /// <summary>Sends one message with typed SQS message attributes (string, number and binary); the SQS transport's send.</summary>
+    internal ValueTask<string> SendWithAttributesAsync(
+        string body,
+        IReadOnlyDictionary<string, SqsMessageAttribute>? messageAttributes,
+        string? groupId,
+        string? deduplicationId,
+        CancellationToken cancellationToken) =>
+        Send(body, MessageAttributeCopy.FromTyped(messageAttributes), groupId, deduplicationId, cancellationToken);
+
+    private ValueTask<string> Send(
+        string body,
+        MessageAttributeCopy attributes,
+        string? groupId,
+        string? deduplicationId,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         cancellationToken.ThrowIfCancellationRequested();
@@ -119,10 +142,6 @@ public sealed class InProcessQueue
             throw new ArgumentException($"Standard queue '{Name}' does not take a deduplication id.", nameof(deduplicationId));
         }
 
-        var copiedAttributes = attributes is null || attributes.Count == 0
-            ? NoAttributes
-            : new Dictionary<string, string>(attributes, StringComparer.Ordinal).AsReadOnly();
-
         lock (_lock)
         {
             var now = _time.GetUtcNow();
@@ -142,7 +161,7 @@ public sealed class InProcessQueue
             var sequenceNumber = _options.Fifo
                 ? (++_sequence).ToString("D20", CultureInfo.InvariantCulture)
                 : null;
-            Append(new QueuedMessage(messageId, body, copiedAttributes, groupId, effectiveDeduplicationId, sequenceNumber, now));
+            Append(new QueuedMessage(messageId, body, attributes, groupId, effectiveDeduplicationId, sequenceNumber, now));
             _sent++;
             if (effectiveDeduplicationId is not null)
             {
@@ -152,7 +171,7 @@ public sealed class InProcessQueue
             if (!_options.Fifo && _options.DuplicateDeliveryProbability > 0 && _random.NextDouble() < _options.DuplicateDeliveryProbability)
             {
                 // SQS keeps copies on several servers; a copy can be delivered on its own, with its own receipt handle.
-                Append(new QueuedMessage(messageId, body, copiedAttributes, groupId, null, null, now));
+                Append(new QueuedMessage(messageId, body, attributes, groupId, null, null, now));
                 _duplicatesInjected++;
             }
 
@@ -237,21 +256,49 @@ public sealed class InProcessQueue
     {
         ArgumentNullException.ThrowIfNull(receiptHandle);
         cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(Delete(receiptHandle) == DeleteOutcome.Deleted);
+    }
+
+    /// <summary>Deletes by receipt and says why nothing was deleted: the SQS transport answers a repeated delete differently from a stale one.</summary>
+    internal DeleteOutcome Delete(string receiptHandle)
+    {
         lock (_lock)
         {
+            var now = _time.GetUtcNow();
             if (!TryGetCurrent(receiptHandle, out var message))
             {
-                return ValueTask.FromResult(false);
+                return _deletedReceipts.Contains(receiptHandle, now) ? DeleteOutcome.AlreadyDeleted : DeleteOutcome.Stale;
             }
 
             _byReceiptHandle.Remove(receiptHandle);
             _messages.Remove(message.Node!);
             message.Node = null;
             _deleted++;
+            _deletedReceipts.Add(receiptHandle, now);
 
             // A FIFO group may be unlocked now.
             _changed.Notify();
-            return ValueTask.FromResult(true);
+            return DeleteOutcome.Deleted;
+        }
+    }
+
+    /// <summary>Completes when the queue holds no message, visible or in flight (dead letters moved away count as gone).</summary>
+    internal async Task WaitUntilEmptyAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task nextChange;
+            lock (_lock)
+            {
+                if (_messages.Count == 0)
+                {
+                    return;
+                }
+
+                nextChange = _changed.NextChange;
+            }
+
+            await nextChange.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -306,7 +353,7 @@ public sealed class InProcessQueue
         lock (_lock)
         {
             var sequenceNumber = _options.Fifo ? (++_sequence).ToString("D20", CultureInfo.InvariantCulture) : null;
-            Append(new QueuedMessage(source.MessageId, source.Body, source.Attributes, source.GroupId, source.DeduplicationId, sequenceNumber, source.SentAt)
+            Append(new QueuedMessage(source.MessageId, source.Body, source.AttributeCopy, source.GroupId, source.DeduplicationId, sequenceNumber, source.SentAt)
             {
                 VisibleAt = _time.GetUtcNow(),
             });
@@ -395,6 +442,7 @@ public sealed class InProcessQueue
             ReceiptHandle = receiptHandle,
             Body = message.Body,
             Attributes = message.Attributes,
+            MessageAttributes = message.MessageAttributes,
             ApproximateReceiveCount = message.ReceiveCount,
             MessageGroupId = message.GroupId,
             MessageDeduplicationId = message.DeduplicationId,
@@ -414,6 +462,7 @@ public sealed class InProcessQueue
         _messages.Remove(message.Node!);
         message.Node = null;
         _deadLettered++;
+        _changed.Notify();
     }
 
     // Runs outside this queue's lock, so two queues' locks are never held together.

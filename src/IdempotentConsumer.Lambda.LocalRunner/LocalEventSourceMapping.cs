@@ -1,9 +1,15 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Amazon.Lambda.Core;
 using Amazon.Lambda.SQSEvents;
 using Amazon.SQS;
 using Amazon.SQS.Model;
+using IdempotentConsumer.Hosting.Transport;
 using IdempotentConsumer.Lambda.LocalRunner.Invokers;
 using IdempotentConsumer.Lambda.Sqs;
+using IdempotentConsumer.Sqs;
+using IdempotentConsumer.Sqs.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using LogLevel = Microsoft.Extensions.Logging.LogLevel;
@@ -19,10 +25,15 @@ namespace IdempotentConsumer.Lambda.LocalRunner;
 /// <remarks>
 /// Response rules follow Lambda's: a thrown exception or a timeout retains the whole batch; an empty response
 /// deletes it; an item failure with an empty identifier, or one not in the batch, fails the whole batch.
+/// The queue is reached through <see cref="ISqsTransport"/>: the AWS SDK (<see cref="AwsSqsTransport"/>, which the
+/// <see cref="IAmazonSQS"/> constructors wrap), or the in-process queue, so the same runner serves fauxqs, AWS and
+/// tests without a network. A delete that fails (an entry error or a thrown transport error) leaves its records
+/// counted as retained; the mapping keeps polling.
 /// </remarks>
 public sealed partial class LocalEventSourceMapping
 {
-    private readonly IAmazonSQS _sqs;
+    private readonly ISqsTransport _transport;
+    private readonly Func<CancellationToken, Task<string>> _resolveQueueArn;
     private readonly LocalEventSourceMappingOptions _options;
     private readonly ISqsFunctionInvoker _invoker;
     private readonly TimeProvider _timeProvider;
@@ -30,7 +41,7 @@ public sealed partial class LocalEventSourceMapping
     private readonly ILambdaLogger _functionLogger;
     private string? _queueArn;
 
-    /// <summary>Creates the mapping.</summary>
+    /// <summary>Creates the mapping over an SQS client, wrapped in an <see cref="AwsSqsTransport"/>.</summary>
     /// <param name="sqs">The SQS client (pointed at fauxqs or a real queue).</param>
     /// <param name="options">Queue and function settings.</param>
     /// <param name="function">The function handler, e.g. <c>(e, c) =&gt; processor.ProcessAsync(e, c)</c>; a null response means no failures.</param>
@@ -44,18 +55,12 @@ public sealed partial class LocalEventSourceMapping
         TimeProvider? timeProvider = null,
         ILogger<LocalEventSourceMapping>? logger = null,
         ILambdaLogger? functionLogger = null)
-        : this(
-            sqs,
-            options,
-            new InProcessSqsFunctionInvoker(function ?? throw new ArgumentNullException(nameof(function)), options?.RoundTripThroughJson ?? true, timeProvider),
-            timeProvider,
-            logger,
-            functionLogger)
+        : this(sqs, options, InvokerFor(function, options, timeProvider), timeProvider, logger, functionLogger)
     {
     }
 
-    /// <summary>Creates the mapping over any transport to the function, e.g. a function process reached through the Runtime API.</summary>
-    /// <param name="sqs">The SQS client (pointed at fauxqs or a real queue).</param>
+    /// <summary>Creates the mapping over an SQS client and any transport to the function, e.g. a function process reached through the Runtime API.</summary>
+    /// <param name="sqs">The SQS client (pointed at fauxqs or a real queue), wrapped in an <see cref="AwsSqsTransport"/>.</param>
     /// <param name="options">Queue and function settings.</param>
     /// <param name="invoker">How each batch reaches the function.</param>
     /// <param name="timeProvider">The clock of the fake context.</param>
@@ -68,8 +73,64 @@ public sealed partial class LocalEventSourceMapping
         TimeProvider? timeProvider = null,
         ILogger<LocalEventSourceMapping>? logger = null,
         ILambdaLogger? functionLogger = null)
+        : this(
+            new AwsSqsTransport(sqs ?? throw new ArgumentNullException(nameof(sqs))),
+            cancellationToken => ReadQueueArnAsync(sqs, options, cancellationToken),
+            options,
+            invoker,
+            timeProvider,
+            logger,
+            functionLogger)
     {
-        _sqs = sqs ?? throw new ArgumentNullException(nameof(sqs));
+    }
+
+    /// <summary>Creates the mapping over a queue transport, e.g. the in-process SQS transport.</summary>
+    /// <param name="transport">The queue's transport.</param>
+    /// <param name="options">Queue and function settings. Without <see cref="LocalEventSourceMappingOptions.QueueArn"/>, the records' ARN is made from the queue URL's last segment and <see cref="LocalEventSourceMappingOptions.AwsRegion"/>.</param>
+    /// <param name="function">The function handler; a null response means no failures.</param>
+    /// <param name="timeProvider">The clock of the fake context.</param>
+    /// <param name="logger">Logs of the mapping itself.</param>
+    /// <param name="functionLogger">What the function's <c>context.Logger</c> writes to; standard output by default.</param>
+    public LocalEventSourceMapping(
+        ISqsTransport transport,
+        LocalEventSourceMappingOptions options,
+        Func<SQSEvent, ILambdaContext, Task<SQSBatchResponse>> function,
+        TimeProvider? timeProvider = null,
+        ILogger<LocalEventSourceMapping>? logger = null,
+        ILambdaLogger? functionLogger = null)
+        : this(transport, options, InvokerFor(function, options, timeProvider), timeProvider, logger, functionLogger)
+    {
+    }
+
+    /// <summary>Creates the mapping over a queue transport and any transport to the function.</summary>
+    /// <param name="transport">The queue's transport.</param>
+    /// <param name="options">Queue and function settings.</param>
+    /// <param name="invoker">How each batch reaches the function.</param>
+    /// <param name="timeProvider">The clock of the fake context.</param>
+    /// <param name="logger">Logs of the mapping itself.</param>
+    /// <param name="functionLogger">What an in-process function's <c>context.Logger</c> writes to; standard output by default.</param>
+    public LocalEventSourceMapping(
+        ISqsTransport transport,
+        LocalEventSourceMappingOptions options,
+        ISqsFunctionInvoker invoker,
+        TimeProvider? timeProvider = null,
+        ILogger<LocalEventSourceMapping>? logger = null,
+        ILambdaLogger? functionLogger = null)
+        : this(transport, _ => Task.FromResult(ArnFromQueueUrl(options)), options, invoker, timeProvider, logger, functionLogger)
+    {
+    }
+
+    private LocalEventSourceMapping(
+        ISqsTransport transport,
+        Func<CancellationToken, Task<string>> resolveQueueArn,
+        LocalEventSourceMappingOptions options,
+        ISqsFunctionInvoker invoker,
+        TimeProvider? timeProvider,
+        ILogger<LocalEventSourceMapping>? logger,
+        ILambdaLogger? functionLogger)
+    {
+        _transport = transport ?? throw new ArgumentNullException(nameof(transport));
+        _resolveQueueArn = resolveQueueArn;
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _options.Validate();
         _invoker = invoker ?? throw new ArgumentNullException(nameof(invoker));
@@ -122,21 +183,15 @@ public sealed partial class LocalEventSourceMapping
     public async Task<LocalInvocationResult> PollOnceAsync(CancellationToken cancellationToken = default)
     {
         var queueArn = await GetQueueArnAsync(cancellationToken).ConfigureAwait(false);
-        var request = new ReceiveMessageRequest
-        {
-            QueueUrl = _options.QueueUrl,
-            MaxNumberOfMessages = _options.BatchSize,
-            WaitTimeSeconds = _options.WaitTimeSeconds,
-            MessageSystemAttributeNames = ["All"],
-            MessageAttributeNames = ["All"],
-        };
-        if (_options.VisibilityTimeoutSeconds is { } visibility)
-        {
-            request.VisibilityTimeout = visibility;
-        }
-
-        var received = await _sqs.ReceiveMessageAsync(request, cancellationToken).ConfigureAwait(false);
-        var messages = received.Messages ?? [];
+        var messages = await _transport.ReceiveAsync(
+            new SqsReceiveRequest
+            {
+                QueueUrl = _options.QueueUrl,
+                MaxMessages = _options.BatchSize,
+                WaitTime = TimeSpan.FromSeconds(_options.WaitTimeSeconds),
+                VisibilityTimeout = _options.VisibilityTimeoutSeconds is { } visibility ? TimeSpan.FromSeconds(visibility) : null,
+            },
+            cancellationToken).ConfigureAwait(false);
         if (messages.Count == 0)
         {
             return new LocalInvocationResult(string.Empty, [], [], [], null, null, null);
@@ -150,7 +205,7 @@ public sealed partial class LocalEventSourceMapping
         }
 
         var context = new LocalLambdaContext(_options.FunctionTimeout, _timeProvider, _functionLogger, _options.FunctionName);
-        var receivedIds = messages.Select(m => m.MessageId ?? string.Empty).ToList();
+        var receivedIds = messages.Select(m => m.MessageId).ToList();
         var outcome = await _invoker.InvokeAsync(new SqsFunctionInvocation(sqsEvent, eventJson, context), cancellationToken).ConfigureAwait(false);
         var error = outcome.Error;
 
@@ -168,7 +223,7 @@ public sealed partial class LocalEventSourceMapping
             failedIds = _options.ReportBatchItemFailures ? FailedIds(parsed, receivedIds, context.AwsRequestId) : [];
         }
 
-        var toDelete = messages.Where(m => !failedIds.Contains(m.MessageId ?? string.Empty)).ToList();
+        var toDelete = messages.Where(m => !failedIds.Contains(m.MessageId)).ToList();
         var deleted = await DeleteAsync(toDelete, cancellationToken).ConfigureAwait(false);
         var retained = receivedIds.Where(id => !deleted.Contains(id)).ToList();
         LogCycle(_logger, context.AwsRequestId, messages.Count, deleted.Count, retained.Count);
@@ -194,23 +249,34 @@ public sealed partial class LocalEventSourceMapping
         return failed;
     }
 
-    private async Task<HashSet<string>> DeleteAsync(List<Message> messages, CancellationToken cancellationToken)
+    private async Task<HashSet<string>> DeleteAsync(List<SqsTransportMessage> messages, CancellationToken cancellationToken)
     {
         var deleted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var chunk in messages.Chunk(10))
         {
-            var entries = chunk.Select((m, i) => new DeleteMessageBatchRequestEntry { Id = i.ToString(System.Globalization.CultureInfo.InvariantCulture), ReceiptHandle = m.ReceiptHandle }).ToList();
-            var response = await _sqs.DeleteMessageBatchAsync(new DeleteMessageBatchRequest { QueueUrl = _options.QueueUrl, Entries = entries }, cancellationToken).ConfigureAwait(false);
-            var failedEntries = (response.Failed ?? []).Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
+            var receipts = chunk.Select((m, i) => new SqsReceipt(i.ToString(CultureInfo.InvariantCulture), m.ReceiptHandle ?? string.Empty)).ToList();
+            IReadOnlyList<SqsBatchEntryError> errors;
+            try
+            {
+                errors = await _transport.DeleteBatchAsync(_options.QueueUrl, receipts, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // As the real mapping: a failed delete is not the function's failure; the records come back after their visibility.
+                LogDeleteBatchFailed(_logger, ex, chunk.Length);
+                continue;
+            }
+
+            var failedEntries = errors.Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
             for (var i = 0; i < chunk.Length; i++)
             {
-                if (failedEntries.Contains(entries[i].Id))
+                if (failedEntries.Contains(receipts[i].Id))
                 {
                     LogDeleteFailed(_logger, chunk[i].MessageId);
                 }
                 else
                 {
-                    deleted.Add(chunk[i].MessageId ?? string.Empty);
+                    deleted.Add(chunk[i].MessageId);
                 }
             }
         }
@@ -218,43 +284,56 @@ public sealed partial class LocalEventSourceMapping
         return deleted;
     }
 
-    private async Task<string> GetQueueArnAsync(CancellationToken cancellationToken)
-    {
-        if (_queueArn is not null)
-        {
-            return _queueArn;
-        }
+    private async Task<string> GetQueueArnAsync(CancellationToken cancellationToken) =>
+        _queueArn ??= await _resolveQueueArn(cancellationToken).ConfigureAwait(false);
 
-        var attributes = await _sqs.GetQueueAttributesAsync(
-            new GetQueueAttributesRequest { QueueUrl = _options.QueueUrl, AttributeNames = ["QueueArn"] },
+    private static async Task<string> ReadQueueArnAsync(IAmazonSQS sqs, LocalEventSourceMappingOptions options, CancellationToken cancellationToken)
+    {
+        var attributes = await sqs.GetQueueAttributesAsync(
+            new GetQueueAttributesRequest { QueueUrl = options.QueueUrl, AttributeNames = ["QueueArn"] },
             cancellationToken).ConfigureAwait(false);
-        _queueArn = attributes.Attributes?.GetValueOrDefault("QueueArn") ?? string.Empty;
-        return _queueArn;
+        return attributes.Attributes?.GetValueOrDefault("QueueArn") ?? string.Empty;
     }
 
-    private SQSEvent.SQSMessage ToRecord(Message message, string queueArn) => new()
+    // A queue URL ends in the queue name (and, on SQS, has the account before it); the ARN keeps the .fifo suffix Lambda reads.
+    private static string ArnFromQueueUrl(LocalEventSourceMappingOptions options)
+    {
+        var segments = options.QueueUrl.TrimEnd('/').Split('/');
+        var name = segments[^1];
+        var account = segments.Length > 1 && segments[^2].Length == 12 && segments[^2].All(char.IsAsciiDigit) ? segments[^2] : "000000000000";
+        return $"arn:aws:sqs:{options.AwsRegion}:{account}:{name}";
+    }
+
+    private static InProcessSqsFunctionInvoker InvokerFor(Func<SQSEvent, ILambdaContext, Task<SQSBatchResponse>> function, LocalEventSourceMappingOptions options, TimeProvider? timeProvider) =>
+        new(function ?? throw new ArgumentNullException(nameof(function)), options?.RoundTripThroughJson ?? true, timeProvider);
+
+    private SQSEvent.SQSMessage ToRecord(SqsTransportMessage message, string queueArn) => new()
     {
         MessageId = message.MessageId,
         ReceiptHandle = message.ReceiptHandle,
         Body = message.Body,
-        Md5OfBody = message.MD5OfBody,
-        Md5OfMessageAttributes = message.MD5OfMessageAttributes,
+        Md5OfBody = Md5OfBody(message.Body),
         EventSource = "aws:sqs",
         EventSourceArn = queueArn,
         AwsRegion = _options.AwsRegion,
-        Attributes = message.Attributes is { } attributes ? new Dictionary<string, string>(attributes, StringComparer.Ordinal) : [],
-        MessageAttributes = (message.MessageAttributes ?? []).ToDictionary(
+        Attributes = new Dictionary<string, string>(message.Attributes, StringComparer.Ordinal),
+        MessageAttributes = message.MessageAttributes.ToDictionary(
             a => a.Key,
             a => new SQSEvent.MessageAttribute
             {
                 DataType = a.Value.DataType,
                 StringValue = a.Value.StringValue,
                 BinaryValue = a.Value.BinaryValue is { } binary ? new MemoryStream(binary.ToArray()) : null,
-                StringListValues = a.Value.StringListValues ?? [],
-                BinaryListValues = (a.Value.BinaryListValues ?? []).Select(b => new MemoryStream(b.ToArray())).ToList(),
+                StringListValues = [],
+                BinaryListValues = [],
             },
             StringComparer.Ordinal),
     };
+
+    // SQS's md5OfBody: the MD5 of the UTF-8 body, a checksum and not a security measure.
+#pragma warning disable CA5351
+    private static string Md5OfBody(string body) => Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(body)));
+#pragma warning restore CA5351
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Invocation {AwsRequestId} failed as a whole; all {Count} records stay on the queue.")]
     private static partial void LogFunctionFailed(ILogger logger, Exception exception, string awsRequestId, int count);
@@ -264,6 +343,9 @@ public sealed partial class LocalEventSourceMapping
 
     [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "Deleting message {MessageId} failed; it will be redelivered.")]
     private static partial void LogDeleteFailed(ILogger logger, string? messageId);
+
+    [LoggerMessage(EventId = 4105, Level = LogLevel.Warning, Message = "Deleting a batch of {Count} messages failed; they will be redelivered.")]
+    private static partial void LogDeleteBatchFailed(ILogger logger, Exception exception, int count);
 
     [LoggerMessage(EventId = 4104, Level = LogLevel.Information, Message = "Invocation {AwsRequestId}: {Received} received, {Deleted} deleted, {Retained} left for redelivery.")]
     private static partial void LogCycle(ILogger logger, string awsRequestId, int received, int deleted, int retained);

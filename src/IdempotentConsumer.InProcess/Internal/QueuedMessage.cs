@@ -1,3 +1,5 @@
+using IdempotentConsumer.Sqs;
+
 namespace IdempotentConsumer.InProcess.Internal;
 
 /// <summary>A stored message and its delivery state. Mutated only under the owning queue's lock.</summary>
@@ -6,7 +8,7 @@ internal sealed class QueuedMessage
     public QueuedMessage(
         string messageId,
         string body,
-        IReadOnlyDictionary<string, string> attributes,
+        MessageAttributeCopy attributes,
         string? groupId,
         string? deduplicationId,
         string? sequenceNumber,
@@ -14,7 +16,7 @@ internal sealed class QueuedMessage
     {
         MessageId = messageId;
         Body = body;
-        Attributes = attributes;
+        AttributeCopy = attributes;
         GroupId = groupId;
         DeduplicationId = deduplicationId;
         SequenceNumber = sequenceNumber;
@@ -26,7 +28,11 @@ internal sealed class QueuedMessage
 
     public string Body { get; }
 
-    public IReadOnlyDictionary<string, string> Attributes { get; }
+    public MessageAttributeCopy AttributeCopy { get; }
+
+    public IReadOnlyDictionary<string, string> Attributes => AttributeCopy.Strings;
+
+    public IReadOnlyDictionary<string, SqsMessageAttribute> MessageAttributes => AttributeCopy.Typed;
 
     public string? GroupId { get; }
 
