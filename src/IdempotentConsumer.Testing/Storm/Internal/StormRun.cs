@@ -22,7 +22,6 @@ namespace IdempotentConsumer.Testing.Storm.Internal;
 /// </summary>
 internal sealed class StormRun<TMessage> : IStormObserver
 {
-    private const string QueueUrl = "inprocess://storm/queue";
     private const int MaxUntypedSamples = 10;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan MaxStallPoll = TimeSpan.FromMilliseconds(250);
@@ -37,9 +36,10 @@ internal sealed class StormRun<TMessage> : IStormObserver
     private readonly IIdempotencyStore _store;
     private readonly IIdempotencyStore _observedStore;
     private readonly FaultInjectingIdempotencyStore? _faults;
+    private readonly InProcessSqsTransport _transport;
+    private readonly string _queueUrl;
+    private readonly string _deadLetterQueueUrl;
     private readonly InProcessQueue _queue;
-    private readonly InProcessQueue _deadLetters;
-    private readonly ISqsTransport _transport;
     private readonly TimeSpan _visibilityTimeout;
     private readonly TimeSpan? _heartbeatInterval;
     private readonly IdempotencyOptions _idempotency;
@@ -111,17 +111,16 @@ internal sealed class StormRun<TMessage> : IStormObserver
         _store = store;
         ConfigureFaults(settings);
 
-        _deadLetters = new InProcessQueue(new InProcessQueueOptions { Name = "storm-dlq", VisibilityTimeout = TimeSpan.FromHours(1) }, _time);
-        _queue = new InProcessQueue(
-            new InProcessQueueOptions
+        _transport = new InProcessSqsTransport(_time);
+        _deadLetterQueueUrl = _transport.CreateQueue("storm-dlq", new InProcessSqsQueueOptions { VisibilityTimeout = TimeSpan.FromHours(1) });
+        _queueUrl = _transport.CreateQueue(
+            "storm",
+            new InProcessSqsQueueOptions
             {
-                Name = "storm",
                 VisibilityTimeout = _visibilityTimeout,
-                MaxReceiveCount = settings.MaxReceiveCount,
-                DeadLetterQueue = _deadLetters,
-            },
-            _time);
-        _transport = new InProcessQueueTransport(_queue, QueueUrl, _visibilityTimeout, settings.MaxReceiveCount);
+                RedrivePolicy = new InProcessSqsRedrivePolicy(_deadLetterQueueUrl, settings.MaxReceiveCount),
+            });
+        _queue = _transport.GetQueue(_queueUrl);
     }
 
     public bool IsOutage => _faults?.IsOutage == true;
@@ -231,7 +230,7 @@ internal sealed class StormRun<TMessage> : IStormObserver
 
         foreach (var (_, index, body) in ordered.OrderBy(e => e.Position))
         {
-            var messageId = await _queue.SendAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var messageId = await _transport.SendAsync(_queueUrl, body, cancellationToken: cancellationToken).ConfigureAwait(false);
             _indexByMessageId[messageId] = index;
             _stats[index].Sends++;
         }
@@ -294,7 +293,7 @@ internal sealed class StormRun<TMessage> : IStormObserver
         services.AddSqsConsumer<TMessage>(
             options =>
             {
-                options.QueueUrl = QueueUrl;
+                options.QueueUrl = _queueUrl;
                 options.Name = "storm";
 
                 // One message at a time per process: a crash takes exactly the message it struck.
@@ -603,7 +602,7 @@ internal sealed class StormRun<TMessage> : IStormObserver
     {
         while (true)
         {
-            var batch = await _deadLetters.ReceiveAsync(10, TimeSpan.Zero).ConfigureAwait(false);
+            var batch = await _transport.ReceiveAsync(new SqsReceiveRequest { QueueUrl = _deadLetterQueueUrl, WaitTime = TimeSpan.Zero }, CancellationToken.None).ConfigureAwait(false);
             if (batch.Count == 0)
             {
                 return;
