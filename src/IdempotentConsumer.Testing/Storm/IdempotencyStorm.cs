@@ -3,9 +3,10 @@ using IdempotentConsumer.Keys;
 namespace IdempotentConsumer.Testing.Storm;
 
 /// <summary>
-/// Entry point of the duplicate-storm harness: drives a handler's side effect through the real message
-/// pipeline and idempotency executor, over an at-least-once queue, under duplicates, redeliveries, crashes,
-/// lease expiry and store faults, and reports per key how many times the side effect happened.
+/// Entry point of the duplicate-storm harness: drives a handler's side effect through the hosted SQS worker as
+/// deployed (<c>AddSqsConsumer</c>: its poller, heartbeat, pipeline, idempotency executor and dispositions), several
+/// consumer processes over one in-process SQS queue, under duplicates, redeliveries, crashes, lease expiry and store
+/// faults, and reports per key how many times the side effect happened.
 /// </summary>
 /// <example>
 /// <code>

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using IdempotentConsumer.Keys;
-using IdempotentConsumer.Pipeline;
+using IdempotentConsumer.Hosting.DependencyInjection;
 using IdempotentConsumer.Stores;
 using IdempotentConsumer.Testing.Faults;
 using IdempotentConsumer.Testing.Storm.Internal;
@@ -9,8 +9,9 @@ using Microsoft.Extensions.Logging;
 namespace IdempotentConsumer.Testing.Storm;
 
 /// <summary>
-/// Configures a storm; every rate is a probability from 0 to 1. Timings are real time and short by default
-/// (a 500 ms lease and visibility timeout), so a storm of a few hundred messages takes seconds.
+/// Configures a storm; every rate is a probability from 0 to 1. Each consumer is a process running the hosted SQS
+/// worker (<c>AddSqsConsumer</c>) over one shared in-process SQS queue. Timings are real time; the queue and the worker
+/// count visibility in whole seconds (default 1 s), so a storm of a few hundred messages takes seconds.
 /// </summary>
 /// <typeparam name="TMessage">The message type; messages travel the queue as JSON.</typeparam>
 public sealed class IdempotencyStormBuilder<TMessage>
@@ -81,14 +82,17 @@ public sealed class IdempotencyStormBuilder<TMessage>
         return this;
     }
 
-    /// <summary>With this probability a successful delivery's delete is dropped, so the queue redelivers it when its visibility timeout lapses.</summary>
+    /// <summary>
+    /// With this probability a delete the worker sends for a finished message never reaches the queue (the reply says
+    /// deleted), so the queue redelivers it when its visibility timeout lapses.
+    /// </summary>
     public IdempotencyStormBuilder<TMessage> WithRedeliveries(double rate)
     {
         _settings.LostAcknowledgementRate = Rate(rate);
         return this;
     }
 
-    /// <summary>How many consumers receive and process in parallel. Default: 4.</summary>
+    /// <summary>How many consumer processes receive and process in parallel, one message at a time each (the worker with a concurrency of 1). Default: 4.</summary>
     public IdempotencyStormBuilder<TMessage> WithConsumers(int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
@@ -97,8 +101,9 @@ public sealed class IdempotencyStormBuilder<TMessage>
     }
 
     /// <summary>
-    /// With this probability a delivery dies right after its side effect, before completion is written: the
-    /// record stays IN_PROGRESS until its lease lapses, then the message is redelivered and handled again.
+    /// With this probability a delivery's process dies right after its side effect, before completion is written: from
+    /// then on every store and queue call of that process fails, so the record stays IN_PROGRESS until its lease lapses
+    /// and the message comes back after its visibility timeout, to be handled again; a fresh process takes the slot.
     /// Only a side effect that honours the idempotency key survives this without a double effect.
     /// </summary>
     public IdempotencyStormBuilder<TMessage> WithCrashAfterSideEffect(double rate)
@@ -132,8 +137,9 @@ public sealed class IdempotencyStormBuilder<TMessage>
     }
 
     /// <summary>
-    /// With this probability a first delivery's handler stalls past its lease until another delivery has taken
-    /// the key over and completed it, then does its side effect; its late completion must be rejected.
+    /// With this probability a first delivery's process stalls: cut off from the store and the queue, its heartbeat
+    /// fails and the worker gives the message up, while its handler waits until another delivery has taken the key over
+    /// and completed it, then does its side effect anyway; its late completion must be rejected.
     /// </summary>
     public IdempotencyStormBuilder<TMessage> WithLeaseExpiryMidHandler(double rate)
     {
@@ -189,9 +195,10 @@ public sealed class IdempotencyStormBuilder<TMessage>
     }
 
     /// <summary>
-    /// While a handler runs, every <paramref name="interval"/> the consumer extends its lease by the lease duration and
-    /// then its visibility timeout, as the hosted worker does. When the lease cannot be extended before it lapses, the
-    /// handler is cancelled and the visibility is left to lapse. Default: no heartbeat.
+    /// The worker's heartbeat interval (<c>SqsConsumerOptions.HeartbeatInterval</c>): while a handler runs, every
+    /// <paramref name="interval"/> the worker extends its lease, then its visibility timeout. When either cannot be
+    /// extended in time, the handler is cancelled and the message left to come back. Default (and when not shorter than
+    /// the visibility timeout): the worker's own, a third of the visibility timeout.
     /// </summary>
     public IdempotencyStormBuilder<TMessage> WithLeaseHeartbeat(TimeSpan interval)
     {
@@ -220,7 +227,11 @@ public sealed class IdempotencyStormBuilder<TMessage>
         return this;
     }
 
-    /// <summary>The in-progress lease each delivery takes; also the visibility timeout unless set apart. Default: 500 ms.</summary>
+    /// <summary>
+    /// The visibility timeout the worker asks for, unless set apart with <see cref="WithVisibilityTimeout"/>; rounded up to
+    /// whole seconds (at least 1 s), the unit of SQS. The worker's lease follows it: the visibility plus one heartbeat
+    /// interval. Default: 1 s.
+    /// </summary>
     public IdempotencyStormBuilder<TMessage> WithLease(TimeSpan lease)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
@@ -228,7 +239,7 @@ public sealed class IdempotencyStormBuilder<TMessage>
         return this;
     }
 
-    /// <summary>How long a received message stays hidden before the queue redelivers it. Default: the lease.</summary>
+    /// <summary>How long a received message stays hidden before the queue redelivers it; whole seconds, rounded up. Default: the lease.</summary>
     public IdempotencyStormBuilder<TMessage> WithVisibilityTimeout(TimeSpan visibilityTimeout)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(visibilityTimeout, TimeSpan.Zero);
@@ -236,7 +247,10 @@ public sealed class IdempotencyStormBuilder<TMessage>
         return this;
     }
 
-    /// <summary>The first delay before a failed delivery becomes visible again; it doubles per receive up to the visibility timeout. Default: 25 ms.</summary>
+    /// <summary>
+    /// The worker's first redelivery delay after a failure (<c>RedeliveryOptions.InitialDelay</c>); it doubles per receive
+    /// up to the visibility timeout. The worker counts it in whole seconds, at least 1 s. Default: 1 s.
+    /// </summary>
     public IdempotencyStormBuilder<TMessage> WithRetryBackoff(TimeSpan backoff)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(backoff, TimeSpan.Zero);
@@ -244,7 +258,10 @@ public sealed class IdempotencyStormBuilder<TMessage>
         return this;
     }
 
-    /// <summary>Receives after which a send is dead-lettered (and its message counted lost unless another send finished it). Default: 100.</summary>
+    /// <summary>
+    /// The queue's redrive policy: receives after which a send moves to the dead-letter queue (and its message counts
+    /// lost unless another send finished it). The worker reads it as its <c>MaxReceiveCount</c>. Default: 100.
+    /// </summary>
     public IdempotencyStormBuilder<TMessage> WithMaxReceiveCount(int maxReceiveCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxReceiveCount);
@@ -268,8 +285,9 @@ public sealed class IdempotencyStormBuilder<TMessage>
     }
 
     /// <summary>
-    /// Adjusts the executor's options. The storm sets <c>KeyPrefix = "storm"</c>, the key source,
-    /// <c>ThrowOnMissingKey = true</c> and the lease first.
+    /// Adjusts the consumer's idempotency options (<c>WithIdempotency</c> on the worker). The storm sets
+    /// <c>KeyPrefix = "storm"</c>, the key source, <c>ThrowOnMissingKey = true</c> and the lease first. A local cache
+    /// (<c>UseLocalCache</c>) answers some duplicates without a store call; the storm then counts them as successes, not replays.
     /// </summary>
     public IdempotencyStormBuilder<TMessage> ConfigureIdempotency(Action<IdempotencyOptions> configure)
     {
@@ -277,10 +295,15 @@ public sealed class IdempotencyStormBuilder<TMessage>
         return this;
     }
 
-    /// <summary>Adds steps after the idempotency step (for example <c>b =&gt; b.UseRetry(...)</c>), as in your consumer.</summary>
-    public IdempotencyStormBuilder<TMessage> ConfigurePipeline(Action<MessagePipelineBuilder<TMessage>> configure)
+    /// <summary>
+    /// Adjusts each consumer process's worker registration with the worker's own verbs, as in your host: middleware
+    /// (<c>b =&gt; b.Use(...)</c>), in-process retry (<c>WithRetry</c>; the storm starts from <c>WithoutRetry()</c>),
+    /// redelivery delays (<c>WithRedelivery</c>). The storm sets the store, the queue, the idempotency options and the
+    /// handler; do not call <c>Handle</c> here.
+    /// </summary>
+    public IdempotencyStormBuilder<TMessage> ConfigureConsumer(Action<SqsConsumerBuilder<TMessage>> configure)
     {
-        _settings.ConfigurePipeline = configure ?? throw new ArgumentNullException(nameof(configure));
+        _settings.ConfigureConsumer = configure ?? throw new ArgumentNullException(nameof(configure));
         return this;
     }
 
@@ -291,7 +314,7 @@ public sealed class IdempotencyStormBuilder<TMessage>
         return this;
     }
 
-    /// <summary>Logs the pipeline and executor through this factory. Default: no logging.</summary>
+    /// <summary>Logs the workers, pipelines and executors through this factory. Default: no logging.</summary>
     public IdempotencyStormBuilder<TMessage> WithLoggerFactory(ILoggerFactory loggerFactory)
     {
         _settings.LoggerFactory = loggerFactory ?? throw new ArgumentNullException(nameof(loggerFactory));

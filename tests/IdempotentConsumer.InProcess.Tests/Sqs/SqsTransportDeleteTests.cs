@@ -84,4 +84,21 @@ public sealed class SqsTransportDeleteTests : SqsTransportTestBase
             [.. Enumerable.Range(0, 11).Select(i => new SqsReceipt($"e{i}", $"h{i}"))],
             CancellationToken.None).AsTask());
     }
+
+    [Fact]
+    public async Task Given_an_abandoned_receipt_When_its_consumer_deletes_and_releases_it_Then_nothing_reaches_the_queue_and_the_message_returns_after_its_visibility()
+    {
+        var queue = NewQueue();
+        await Transport.SendAsync(queue, "x");
+        var message = await ReceiveOneAsync(queue);
+        Transport.AbandonReceipt(message.ReceiptHandle!);
+
+        await Transport.ChangeVisibilityAsync(queue, message.ReceiptHandle!, TimeSpan.Zero, CancellationToken.None);
+        Assert.Empty(await DeleteAsync(queue, message));
+
+        Assert.Empty(await ReceiveAsync(queue));
+        Assert.Equal(2, Transport.DroppedAbandonedCalls);
+        Clock.Advance(Visibility);
+        Assert.Equal(2, ReceiveCount(await ReceiveOneAsync(queue)));
+    }
 }

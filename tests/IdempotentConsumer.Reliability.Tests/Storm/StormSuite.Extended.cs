@@ -15,20 +15,20 @@ public abstract partial class StormSuite
     [Fact]
     public async Task Given_handlers_that_outlive_RecordExpiry_while_a_heartbeat_extends_their_lease_Then_no_duplicate_takes_the_key_and_each_order_runs_once()
     {
-        // Handlers of 3 s against a 2 s RecordExpiry (the durable stores keep expiry in whole seconds) and a 300 ms lease
-        // kept alive every 100 ms; copies waiting on a live holder come back within one lease of its completion, well
-        // inside the completed record's expiry.
-        // Enough consumers that no copy waits behind busy ones past the completed record's short expiry.
+        // Handlers of 6 s against a 5 s RecordExpiry (the durable stores keep expiry in whole seconds), under the worker's
+        // 1 s visibility kept alive every 100 ms. A copy rejected while the holder runs is hidden until the holder's lease
+        // end plus a second, whole seconds: it comes back at most 3 s after the holder completed, inside the record's expiry.
+        // Enough consumers that no copy waits behind busy ones past the completed record's expiry.
         var report = await StrictStorm(orders: 24)
             .WithConsumers(64)
             .WithConcurrentDuplicates(0.5, copies: 3)
-            .WithSlowHandlers(1.0, TimeSpan.FromSeconds(3))
-            .WithLease(TimeSpan.FromMilliseconds(300))
+            .WithSlowHandlers(1.0, TimeSpan.FromSeconds(6))
+            .WithLease(TimeSpan.FromSeconds(1))
             .WithLeaseHeartbeat(TimeSpan.FromMilliseconds(100))
             .ConfigureIdempotency(o =>
             {
                 o.KeyPrefix = $"outlive-{Guid.NewGuid():N}";
-                o.RecordExpiry = TimeSpan.FromSeconds(2);
+                o.RecordExpiry = TimeSpan.FromSeconds(5);
             })
             .RunAsync();
         output.WriteLine(report.ToString());

@@ -1,25 +1,23 @@
 namespace IdempotentConsumer.Testing.Storm.Internal;
 
 /// <summary>
-/// What the storm planned for one delivery, visible to the handler wrapper and the store gate through the
-/// async flow. A crash marks it dead: from then on nothing it does reaches the store, as with a killed process.
+/// One receive of one send by one consumer process, and what the storm planned for it. A process holds at most one
+/// attempt at a time (each runs the worker with a concurrency of 1), so the process's store, transport and log
+/// wrappers know which attempt a call belongs to.
 /// </summary>
-internal sealed class StormAttempt(StormDelivery delivery)
+internal sealed class StormAttempt(StormProcess process, int logicalIndex, string messageId, string receiptHandle, int receiveCount)
 {
-    private static readonly AsyncLocal<StormAttempt?> CurrentAttempt = new();
-    private volatile bool _crashed;
-    private volatile bool _leaseLost;
-    private Execution.IdempotencyLease? _lease;
+    private int _settled;
 
-    public static StormAttempt? Current
-    {
-        get => CurrentAttempt.Value;
-        set => CurrentAttempt.Value = value;
-    }
+    public StormProcess Process { get; } = process;
 
-    public StormDelivery Delivery { get; } = delivery;
+    public int LogicalIndex { get; } = logicalIndex;
 
-    public int LogicalIndex => Delivery.Envelope.LogicalIndex;
+    public string MessageId { get; } = messageId;
+
+    public string ReceiptHandle { get; } = receiptHandle;
+
+    public int ReceiveCount { get; } = receiveCount;
 
     public bool CrashBeforeSideEffect { get; init; }
 
@@ -27,39 +25,36 @@ internal sealed class StormAttempt(StormDelivery delivery)
 
     public bool CrashBeforeCompletion { get; init; }
 
+    /// <summary>The handler stalls, cut off from the store and the queue, until its lease lapsed and another owner completed the key.</summary>
     public bool OutliveLease { get; init; }
 
     /// <summary>The handler takes the storm's slow-handler duration before its side effect.</summary>
     public bool Slow { get; init; }
 
-    /// <summary>Cancels the handler when the heartbeat could not keep the lease (the process gave the message up).</summary>
-    public CancellationTokenSource? HandlerCancellation { get; set; }
-
-    /// <summary>The lease the running handler holds, for the heartbeat; null before the begin and after the handler.</summary>
-    public Execution.IdempotencyLease? Lease
-    {
-        get => Volatile.Read(ref _lease);
-        set => Volatile.Write(ref _lease, value);
-    }
-
-    /// <summary>True once the heartbeat gave the lease up and cancelled the handler.</summary>
-    public bool LeaseLost
-    {
-        get => _leaseLost;
-        set => _leaseLost = value;
-    }
-
     /// <summary>True when this attempt's latest begin went out while the store was down.</summary>
     public bool BeganDuringOutage { get; set; }
 
-    public StormCrashPoint? CrashedAt { get; private set; }
+    /// <summary>The begin met a completed record: unless the handler runs after all, the delivery is a replay.</summary>
+    public bool MetCompletedRecord { get; set; }
 
-    public bool Crashed => _crashed;
+    /// <summary>The stored response of the completed record the begin met (what the executor replays).</summary>
+    public string? CompletedResponse { get; set; }
 
-    public SimulatedCrashException Crash(StormCrashPoint point)
-    {
-        CrashedAt = point;
-        _crashed = true;
-        return new SimulatedCrashException(point);
-    }
+    /// <summary>The handler was entered.</summary>
+    public bool HandlerRan { get; set; }
+
+    /// <summary>The worker's heartbeat could not keep the lease or the visibility and gave the message up.</summary>
+    public bool LeaseLost { get; set; }
+
+    /// <summary>The worker asked to delete it and the storm dropped the delete.</summary>
+    public bool AcknowledgementLost { get; set; }
+
+    /// <summary>The process crashed while it held this attempt.</summary>
+    public bool Crashed { get; set; }
+
+    /// <summary>The worker answered the receive: deleted it or changed its visibility.</summary>
+    public bool Answered { get; set; }
+
+    /// <summary>True for the first call only: the attempt's outcome is counted once.</summary>
+    public bool TrySettle() => Interlocked.Exchange(ref _settled, 1) == 0;
 }

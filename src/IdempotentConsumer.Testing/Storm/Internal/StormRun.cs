@@ -1,22 +1,31 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using IdempotentConsumer.Exceptions;
 using IdempotentConsumer.Execution;
+using IdempotentConsumer.InProcess;
 using IdempotentConsumer.Pipeline;
 using IdempotentConsumer.Records;
+using IdempotentConsumer.Sqs;
+using IdempotentConsumer.Sqs.Transport;
 using IdempotentConsumer.Stores;
 using IdempotentConsumer.Testing.Faults;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IdempotentConsumer.Testing.Storm.Internal;
 
-/// <summary>One storm: sends, consumers, the injected trouble, and the counting.</summary>
-internal sealed class StormRun<TMessage>
+/// <summary>
+/// One storm: the producer's sends onto one in-process SQS queue, consumer processes that each run the hosted worker
+/// (<c>AddSqsConsumer</c>) over it, the injected trouble, and the counting.
+/// </summary>
+internal sealed class StormRun<TMessage> : IStormObserver
 {
+    private const int MaxUntypedSamples = 10;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan MaxStallPoll = TimeSpan.FromMilliseconds(250);
-    private const int MaxUntypedSamples = 10;
+    private static readonly TimeSpan HandBackTimeout = TimeSpan.FromSeconds(1);
 
     private readonly StormSettings<TMessage> _settings;
     private readonly int _seed;
@@ -24,19 +33,29 @@ internal sealed class StormRun<TMessage>
     private readonly Lock _randomLock = new();
     private readonly StormMessageStats[] _stats;
     private readonly TMessage[] _messages;
+    private readonly IIdempotencyStore _store;
     private readonly IIdempotencyStore _observedStore;
     private readonly FaultInjectingIdempotencyStore? _faults;
-    private readonly MessagePipeline<TMessage> _pipeline;
-    private readonly StormQueue _queue;
+    private readonly InProcessSqsTransport _transport;
+    private readonly string _queueUrl;
+    private readonly string _deadLetterQueueUrl;
+    private readonly InProcessQueue _queue;
     private readonly TimeSpan _visibilityTimeout;
+    private readonly TimeSpan? _heartbeatInterval;
+    private readonly IdempotencyOptions _idempotency;
+    private readonly ConcurrentDictionary<string, int> _indexByMessageId = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StormAttempt> _lastAttemptByMessageId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _failuresByType = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _untypedSamples = new();
-    private readonly ConcurrentBag<Task> _stalled = [];
+    private readonly ConcurrentBag<Task> _retired = [];
     private readonly TimeProvider _time = TimeProvider.System;
 
-    private int _inFlight;
+    private CancellationToken _runToken;
+    private volatile bool _stopping;
+    private int _unsettledStalls;
     private int _deliveries;
     private int _redeliveries;
+    private int _visibilityExpiries;
     private int _handlerInvocations;
     private int _effects;
     private int _replays;
@@ -64,7 +83,20 @@ internal sealed class StormRun<TMessage>
         _random = new Random(_seed);
         _stats = new StormMessageStats[settings.MessageCount];
         _messages = new TMessage[settings.MessageCount];
-        _visibilityTimeout = settings.VisibilityTimeout ?? settings.Lease;
+
+        // SQS counts visibility in whole seconds, and so does the worker.
+        _visibilityTimeout = TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling((settings.VisibilityTimeout ?? settings.Lease).TotalSeconds)));
+        _heartbeatInterval = settings.HeartbeatInterval is { } interval && interval < _visibilityTimeout ? interval : null;
+
+        _idempotency = new IdempotencyOptions
+        {
+            KeyPrefix = "storm",
+            KeySource = settings.KeySource,
+            ThrowOnMissingKey = true,
+            InProgressLease = _visibilityTimeout,
+            SerializerOptions = settings.SerializerOptions,
+        };
+        settings.ConfigureOptions?.Invoke(_idempotency);
 
         var store = settings.Store ?? new InMemoryIdempotencyStore();
         _faults = store as FaultInjectingIdempotencyStore;
@@ -76,6 +108,74 @@ internal sealed class StormRun<TMessage>
 
         // The stalled handler watches the real store for its successor; injected faults must not blind it.
         _observedStore = _faults?.Inner ?? store;
+        _store = store;
+        ConfigureFaults(settings);
+
+        _transport = new InProcessSqsTransport(_time);
+        _deadLetterQueueUrl = _transport.CreateQueue("storm-dlq", new InProcessSqsQueueOptions { VisibilityTimeout = TimeSpan.FromHours(1) });
+        _queueUrl = _transport.CreateQueue(
+            "storm",
+            new InProcessSqsQueueOptions
+            {
+                VisibilityTimeout = _visibilityTimeout,
+                RedrivePolicy = new InProcessSqsRedrivePolicy(_deadLetterQueueUrl, settings.MaxReceiveCount),
+            });
+        _queue = _transport.GetQueue(_queueUrl);
+    }
+
+    public bool IsOutage => _faults?.IsOutage == true;
+
+    private int Outstanding
+    {
+        get
+        {
+            var statistics = _queue.Statistics;
+            return statistics.Visible + statistics.InFlight;
+        }
+    }
+
+    public async Task<StormReport> RunAsync(CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _runToken = stop.Token;
+        var stopwatch = Stopwatch.StartNew();
+        await SendAsync(cancellationToken).ConfigureAwait(false);
+
+        var slots = Enumerable.Range(0, _settings.Consumers)
+            .Select(slot => Task.Run(() => RunSlotAsync(slot, stop.Token), CancellationToken.None))
+            .ToArray();
+        var outage = _settings.Outage is { } window ? RunOutageAsync(window.StartAfter, window.Duration, stop.Token) : Task.FromResult<StormOutageReport?>(null);
+
+        var timedOut = false;
+        try
+        {
+            while (Outstanding > 0 || Volatile.Read(ref _unsettledStalls) > 0 || !outage.IsCompleted)
+            {
+                if (stopwatch.Elapsed > _settings.Timeout)
+                {
+                    timedOut = true;
+                    break;
+                }
+
+                await Task.Delay(PollInterval, _time, stop.Token).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _stopping = true;
+            await stop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(slots).ConfigureAwait(false);
+            await Task.WhenAll(_retired).ConfigureAwait(false);
+        }
+
+        stopwatch.Stop();
+        var outageReport = await outage.ConfigureAwait(false);
+        await CountDeadLettersAsync().ConfigureAwait(false);
+        return BuildReport(stopwatch.Elapsed, timedOut, outageReport);
+    }
+
+    private void ConfigureFaults(StormSettings<TMessage> settings)
+    {
         if (settings.StoreFaultRate > 0)
         {
             var share = settings.StoreFaultRate / 3;
@@ -96,86 +196,25 @@ internal sealed class StormRun<TMessage>
         }
 
         settings.ConfigureFaults?.Invoke(_faults!);
-
-        var options = new IdempotencyOptions
-        {
-            KeyPrefix = "storm",
-            KeySource = settings.KeySource,
-            ThrowOnMissingKey = true,
-            InProgressLease = settings.Lease,
-            SerializerOptions = settings.SerializerOptions,
-        };
-        settings.ConfigureOptions?.Invoke(options);
-
-        var executor = new IdempotencyExecutor(new StormStoreGate(store, () => _faults?.IsOutage == true), options, _time);
-        var builder = new MessagePipelineBuilder<TMessage>()
-            .WithSerializerOptions(settings.SerializerOptions)
-            .WithLoggerFactory(settings.LoggerFactory)
-            .UseIdempotency(executor);
-        settings.ConfigurePipeline?.Invoke(builder);
-        _pipeline = builder.Build(TerminalAsync);
-        _queue = new StormQueue(_visibilityTimeout, settings.MaxReceiveCount, _time, envelope => Interlocked.Increment(ref _stats[envelope.LogicalIndex].DeadLetteredSends));
     }
 
-    public async Task<StormReport> RunAsync(CancellationToken cancellationToken)
-    {
-        var plan = PlanSends();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var stopwatch = Stopwatch.StartNew();
-        foreach (var envelope in plan)
-        {
-            _queue.Send(envelope);
-        }
-
-        var timers = Task.Run(() => _queue.RunTimersAsync(stop.Token), CancellationToken.None);
-        var consumers = Enumerable.Range(0, _settings.Consumers)
-            .Select(_ => Task.Run(() => ConsumeAsync(stop.Token), CancellationToken.None))
-            .ToArray();
-        var outage = _settings.Outage is { } window ? RunOutageAsync(window.StartAfter, window.Duration, stop.Token) : Task.FromResult<StormOutageReport?>(null);
-
-        var timedOut = false;
-        try
-        {
-            while (_queue.Outstanding > 0 || Volatile.Read(ref _inFlight) > 0 || !outage.IsCompleted)
-            {
-                if (stopwatch.Elapsed > _settings.Timeout)
-                {
-                    timedOut = true;
-                    break;
-                }
-
-                await Task.Delay(PollInterval, _time, stop.Token).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            await stop.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(consumers).ConfigureAwait(false);
-            await Task.WhenAll(_stalled).ConfigureAwait(false);
-            await timers.ConfigureAwait(false);
-        }
-
-        stopwatch.Stop();
-        var outageReport = await outage.ConfigureAwait(false);
-        return BuildReport(stopwatch.Elapsed, timedOut, outageReport);
-    }
-
-    private List<StormEnvelope> PlanSends()
+    /// <summary>Sends every message once, plus later duplicate sends and back-to-back copies, each under a new message id.</summary>
+    private async Task SendAsync(CancellationToken cancellationToken)
     {
         var typeInfo = (JsonTypeInfo<TMessage>)_settings.SerializerOptions.GetTypeInfo(typeof(TMessage));
         var window = Math.Max(2, _settings.Consumers * 2);
-        var ordered = new List<(double Position, StormEnvelope Envelope)>(_settings.MessageCount * 2);
+        var ordered = new List<(double Position, int Index, string Body)>(_settings.MessageCount * 2);
         for (var i = 0; i < _settings.MessageCount; i++)
         {
-            var stats = _stats[i] = new StormMessageStats(i);
+            _stats[i] = new StormMessageStats(i);
             var message = _messages[i] = _settings.MessageFactory!(i);
             var body = JsonSerializer.Serialize(message, typeInfo);
-            ordered.Add((i, NewEnvelope(body, i, stats)));
+            ordered.Add((i, i, body));
 
             if (Roll(_settings.DuplicateSendRate))
             {
                 // A producer's retry arrives a little later: sometimes while the first is running, sometimes after.
-                ordered.Add((i + (NextDouble() * window), NewEnvelope(body, i, stats)));
+                ordered.Add((i + (NextDouble() * window), i, body));
                 _duplicateSends++;
             }
 
@@ -183,322 +222,315 @@ internal sealed class StormRun<TMessage>
             {
                 for (var copy = 1; copy < _settings.ConcurrentCopies; copy++)
                 {
-                    ordered.Add((i + (copy * 1e-6), NewEnvelope(body, i, stats)));
+                    ordered.Add((i + (copy * 1e-6), i, body));
                     _concurrentCopies++;
                 }
             }
         }
 
-        return [.. ordered.OrderBy(e => e.Position).Select(e => e.Envelope)];
-    }
-
-    private static StormEnvelope NewEnvelope(string body, int index, StormMessageStats stats)
-    {
-        stats.Sends++;
-        return new StormEnvelope(Guid.NewGuid().ToString(), body, index);
-    }
-
-    private async Task ConsumeAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
+        foreach (var (_, index, body) in ordered.OrderBy(e => e.Position))
         {
-            StormDelivery delivery;
-            try
-            {
-                delivery = await _queue.ReceiveAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            var attempt = Plan(delivery);
-            Interlocked.Increment(ref _inFlight);
-            var processing = ProcessTrackedAsync(attempt, cancellationToken);
-            if (attempt.OutliveLease)
-            {
-                // A handler that hangs past its lease holds one process, not the fleet: the consumer moves on,
-                // so that another one can take the key over while the stalled attempt still runs.
-                _stalled.Add(processing);
-                continue;
-            }
-
-            await processing.ConfigureAwait(false);
+            var messageId = await _transport.SendAsync(_queueUrl, body, cancellationToken: cancellationToken).ConfigureAwait(false);
+            _indexByMessageId[messageId] = index;
+            _stats[index].Sends++;
         }
     }
 
-    private StormAttempt Plan(StormDelivery delivery)
+    /// <summary>
+    /// Keeps one consumer process running in a slot: a crashed process is stopped and replaced by a fresh one; a stalled
+    /// one is replaced too, and stopped in the background once its stalled handler is over (a hung machine holds one
+    /// message, not a share of the fleet).
+    /// </summary>
+    private async Task RunSlotAsync(int slot, CancellationToken stop)
     {
+        while (!stop.IsCancellationRequested)
+        {
+            var process = new StormProcess(slot, Compose);
+            try
+            {
+                await process.StartAsync(stop).ConfigureAwait(false);
+                await Task.WhenAny(process.Died, process.Stalled).WaitAsync(stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // The storm is over.
+            }
+
+            if (process.Stalled.IsCompleted && !process.IsDead && !stop.IsCancellationRequested)
+            {
+                _retired.Add(RetireAsync(process, stop));
+                continue;
+            }
+
+            // A dead process gets no grace: whatever it still holds is abandoned to the queue.
+            await RetireAsync(process, process.IsDead ? new CancellationToken(canceled: true) : stop).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops a process: it receives no more, and its handler has until <paramref name="shutdown"/> (then a short hand-back) to end.</summary>
+    private static async Task RetireAsync(StormProcess process, CancellationToken shutdown)
+    {
+        await using (process.ConfigureAwait(false))
+        {
+            try
+            {
+                await process.StopAsync(shutdown).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Cut short by the end of the storm.
+            }
+        }
+    }
+
+    /// <summary>The services of one consumer process: the real worker, registered as a user registers it.</summary>
+    private ServiceCollection Compose(StormProcess process)
+    {
+        var services = new ServiceCollection();
+        var store = new StormProcessStore(_store, process, this);
+        var transport = new StormProcessTransport(_transport, process, this);
+        var loggerFactory = new StormLoggerFactory(process, this, _settings.LoggerFactory);
+        services.AddSqsConsumer<TMessage>(
+            options =>
+            {
+                options.QueueUrl = _queueUrl;
+                options.Name = "storm";
+
+                // One message at a time per process: a crash takes exactly the message it struck.
+                options.MaxConcurrency = 1;
+                options.MaxNumberOfMessages = 1;
+                options.ReceiveBatchWindow = TimeSpan.Zero;
+                options.WaitTimeSeconds = 1;
+                options.VisibilityTimeout = _visibilityTimeout;
+                options.HeartbeatInterval = _heartbeatInterval;
+                options.MaxReceiveCount = _settings.MaxReceiveCount;
+                options.Redelivery.InitialDelay = _settings.RetryBackoff;
+                options.Redelivery.MaxDelay = TimeSpan.FromTicks(Math.Max(_visibilityTimeout.Ticks, _settings.RetryBackoff.Ticks));
+                options.Redelivery.InProgressDelay = TimeSpan.FromSeconds(1);
+                options.DeleteBatch.FlushInterval = TimeSpan.FromMilliseconds(5);
+                options.ErrorBackoff.InitialDelay = TimeSpan.FromMilliseconds(50);
+                options.ErrorBackoff.MaxDelay = TimeSpan.FromSeconds(1);
+                options.HandBackTimeout = HandBackTimeout;
+            },
+            consumer =>
+            {
+                consumer
+                    .WithStore(store)
+                    .WithSqsTransport(_ => transport)
+                    .WithSerializerOptions(_settings.SerializerOptions)
+                    .WithLoggerFactory(loggerFactory)
+                    .WithoutRetry()
+                    .WithIdempotency(_idempotency.CopyTo);
+                _settings.ConfigureConsumer?.Invoke(consumer);
+                consumer.Handle<object?>((message, context, _) => HandleAsync(process, message, context));
+            });
+        return services;
+    }
+
+    public StormAttempt OnDelivered(StormProcess process, SqsTransportMessage message)
+    {
+        var receiveCount = message.Attributes.TryGetValue(SqsSystemAttributes.ApproximateReceiveCount, out var count)
+            ? int.Parse(count, CultureInfo.InvariantCulture)
+            : 1;
+        var index = _indexByMessageId[message.MessageId];
+        StormAttempt attempt;
         lock (_randomLock)
         {
-            var mayCrash = !_settings.CrashOnFirstDeliveryOnly || delivery.ReceiveCount == 1;
-            return new StormAttempt(delivery)
+            var mayCrash = !_settings.CrashOnFirstDeliveryOnly || receiveCount == 1;
+            attempt = new StormAttempt(process, index, message.MessageId, message.ReceiptHandle!, receiveCount)
             {
                 CrashBeforeSideEffect = RollLocked(_settings.CrashBeforeSideEffectRate) && mayCrash,
                 CrashAfterSideEffect = RollLocked(_settings.CrashAfterSideEffectRate) && mayCrash,
                 CrashBeforeCompletion = RollLocked(_settings.CrashBeforeCompletionRate) && mayCrash,
-                OutliveLease = RollLocked(_settings.LeaseExpiryRate) && delivery.ReceiveCount == 1,
+                OutliveLease = RollLocked(_settings.LeaseExpiryRate) && receiveCount == 1,
                 Slow = RollLocked(_settings.SlowHandlerRate),
             };
         }
-    }
 
-    private async Task ProcessTrackedAsync(StormAttempt attempt, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await ProcessAsync(attempt, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _inFlight);
-        }
-    }
-
-    private async Task ProcessAsync(StormAttempt attempt, CancellationToken cancellationToken)
-    {
-        var delivery = attempt.Delivery;
-        var stats = _stats[delivery.Envelope.LogicalIndex];
-        Interlocked.Increment(ref stats.Deliveries);
+        Interlocked.Increment(ref _stats[index].Deliveries);
         Interlocked.Increment(ref _deliveries);
-        if (delivery.ReceiveCount > 1)
+        if (receiveCount > 1)
         {
             Interlocked.Increment(ref _redeliveries);
         }
 
-        // Set inside this method so the attempt flows into the pipeline and the store gate, and no further.
-        StormAttempt.Current = attempt;
-        var incoming = new IncomingMessage
+        if (_lastAttemptByMessageId.TryGetValue(message.MessageId, out var previous)
+            && (previous.Crashed || previous.AcknowledgementLost || previous.LeaseLost || !previous.Answered))
         {
-            MessageId = delivery.Envelope.MessageId,
-            Body = delivery.Envelope.Body,
-            ReceiveCount = delivery.ReceiveCount,
-        };
-        using var handlerCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        attempt.HandlerCancellation = handlerCancellation;
-        using var stopHeartbeat = new CancellationTokenSource();
-        var heartbeat = _settings.HeartbeatInterval is { } interval && !attempt.OutliveLease
-            ? HeartbeatAsync(attempt, interval, stopHeartbeat.Token)
-            : Task.CompletedTask;
-        MessageProcessingResult result;
-        try
-        {
-            result = await _pipeline.ProcessAsync(incoming, EmptyServiceProvider.Instance, _settings.Lease, handlerCancellation.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            await stopHeartbeat.CancelAsync().ConfigureAwait(false);
-            await heartbeat.ConfigureAwait(false);
+            // Nobody deleted or returned the previous receive: it came back because its visibility lapsed.
+            Interlocked.Increment(ref _visibilityExpiries);
         }
 
-        stats.SeeKey(result.IdempotencyKey);
+        _lastAttemptByMessageId[message.MessageId] = attempt;
+        return attempt;
+    }
 
-        if (attempt.Crashed)
+    public bool OnAcknowledged(StormAttempt attempt)
+    {
+        if (!attempt.TrySettle())
         {
-            CountCrash(attempt.CrashedAt);
-            return; // a dead process neither deletes nor releases: the visibility timeout brings the message back
+            return false;
         }
 
-        if (attempt.LeaseLost && !result.IsSuccess)
+        if (attempt.OutliveLease)
         {
-            // The consumer gave the message up with its lease: no delete, no release, no more visibility extensions.
-            Interlocked.Increment(ref _leasesLost);
-            return;
+            Interlocked.Decrement(ref _unsettledStalls);
+        }
+
+        var stats = _stats[attempt.LogicalIndex];
+        Interlocked.Increment(ref stats.Successes);
+        if (attempt.BeganDuringOutage)
+        {
+            Interlocked.Increment(ref _successesAfterOutageBegin);
+        }
+
+        if (attempt.MetCompletedRecord && !attempt.HandlerRan)
+        {
+            Interlocked.Increment(ref _replays);
+            if (IsAnotherMessagesResponse(attempt.LogicalIndex, attempt.CompletedResponse))
+            {
+                Interlocked.Increment(ref stats.CrossUserReplays);
+            }
+        }
+
+        if (Roll(_settings.LostAcknowledgementRate))
+        {
+            Interlocked.Increment(ref _lostAcks);
+            return true;
+        }
+
+        return false;
+    }
+
+    public void OnLeaseExtended() => Interlocked.Increment(ref _leaseExtensions);
+
+    public void OnFailure(StormAttempt attempt, Exception? error)
+    {
+        if (_stopping || attempt.Process.IsDead || error is SimulatedCrashException || error?.InnerException is SimulatedCrashException)
+        {
+            return; // a dead process's unwinding, or the run ending under it: not a failure of the code under test
+        }
+
+        if (attempt.LeaseLost && error is OperationCanceledException)
+        {
+            return; // the heartbeat gave the message up and cancelled its handler; counted as a lease lost
+        }
+
+        if (attempt.OutliveLease && attempt.TrySettle())
+        {
+            Interlocked.Decrement(ref _unsettledStalls);
         }
 
         if (attempt.BeganDuringOutage)
         {
-            Interlocked.Increment(ref result.IsSuccess ? ref _successesAfterOutageBegin : ref _failuresAfterOutageBegin);
+            Interlocked.Increment(ref _failuresAfterOutageBegin);
         }
 
-        if (result.IsSuccess)
+        Interlocked.Increment(ref _failedDeliveries);
+        var name = error?.GetType().Name ?? "(no error)";
+        _failuresByType.AddOrUpdate(name, 1, static (_, count) => count + 1);
+        if (error is IdempotencyException)
         {
-            Interlocked.Increment(ref stats.Successes);
-            if (result.Error is IdempotencyResponseNotStoredException)
-            {
-                Interlocked.Increment(ref _responsesNotStored);
-            }
-
-            if (result.Status == MessageProcessingStatus.Replayed)
-            {
-                Interlocked.Increment(ref _replays);
-                if (IsAnotherMessagesResponse(delivery.Envelope.LogicalIndex, result.Response))
-                {
-                    Interlocked.Increment(ref stats.CrossUserReplays);
-                }
-            }
-
-            if (Roll(_settings.LostAcknowledgementRate))
-            {
-                Interlocked.Increment(ref _lostAcks);
-                return;
-            }
-
-            _queue.Delete(delivery);
             return;
         }
 
-        if (cancellationToken.IsCancellationRequested)
+        Interlocked.Increment(ref _untyped);
+        if (_untypedSamples.Count < MaxUntypedSamples)
         {
-            return; // the run ended under it; not a failure of the code under test
-        }
-
-        CountFailure(result.Error);
-        _queue.Release(delivery, RedeliveryDelay(delivery.ReceiveCount, result.Error));
-    }
-
-    /// <summary>
-    /// Keeps the message and the lease of a running handler alive, lease first: when the lease cannot be extended
-    /// before it lapses, the handler is cancelled and the visibility is left to lapse, so another consumer can take
-    /// the message over without two handlers running for one key.
-    /// </summary>
-    private async Task HeartbeatAsync(StormAttempt attempt, TimeSpan interval, CancellationToken stop)
-    {
-        var next = interval;
-        try
-        {
-            while (true)
-            {
-                await Task.Delay(next, _time, stop).ConfigureAwait(false);
-                next = interval;
-                if (attempt.Crashed)
-                {
-                    return; // a dead process extends nothing
-                }
-
-                if (attempt.Lease is { } lease)
-                {
-                    try
-                    {
-                        await lease.ExtendAsync(_settings.Lease, stop).ConfigureAwait(false);
-                        Interlocked.Increment(ref _leaseExtensions);
-                    }
-                    catch (IdempotencyException ex) when (ex is not IdempotencyStaleOwnerException && _time.GetUtcNow() + (interval / 4) + PollInterval < lease.ExpiresAt)
-                    {
-                        next = interval / 4; // time is left on the lease: try again soon
-                        continue;
-                    }
-                    catch (IdempotencyException)
-                    {
-                        attempt.LeaseLost = true;
-                        await attempt.HandlerCancellation!.CancelAsync().ConfigureAwait(false);
-                        return;
-                    }
-                }
-
-                _queue.ExtendVisibility(attempt.Delivery, _visibilityTimeout);
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            // The handler finished.
+            _untypedSamples.Enqueue($"{name}: {error?.Message}");
         }
     }
 
-    // By the runtime type's metadata from the configured options, as the executor stores it: no reflection
-    // where the options carry a source-generated resolver.
-    private string SerializeResponse(object? response) =>
-        response is null ? "null" : JsonSerializer.Serialize(response, _settings.SerializerOptions.GetTypeInfo(response.GetType()));
+    public void OnResponseNotStored() => Interlocked.Increment(ref _responsesNotStored);
 
-    /// <summary>True when a replayed response is not the one this message's own handler would have produced.</summary>
-    private bool IsAnotherMessagesResponse(int logicalIndex, object? replayed)
+    public void OnLeaseLost(StormAttempt attempt)
     {
-        if (_settings.ResponseFactory is null || replayed is null)
-        {
-            return false; // nothing to compare: no responses configured, or none was stored
-        }
-
-        string? expected;
-        try
-        {
-            expected = SerializeResponse(_settings.ResponseFactory(_messages[logicalIndex]));
-        }
-        catch (Exception ex) when (ex is NotSupportedException or JsonException or InvalidOperationException)
-        {
-            return true; // this message's response cannot be stored, so any stored response replayed to it is another's
-        }
-
-        var actual = SerializeResponse(replayed);
-        return !string.Equals(expected, actual, StringComparison.Ordinal);
+        attempt.LeaseLost = true;
+        Interlocked.Increment(ref _leasesLost);
     }
 
-    /// <summary>
-    /// An "in progress elsewhere" rejection waits for the blocking lease to lapse (bounded by a lease and a visibility
-    /// timeout), so waiting on a live holder does not spend the receive budget; other failures back off exponentially.
-    /// </summary>
-    private TimeSpan RedeliveryDelay(int receiveCount, Exception? error)
+    public void OnCrash(StormCrashPoint point)
     {
-        var backoff = Backoff(receiveCount);
-        if (error is IdempotencyAlreadyInProgressException { InProgressExpiresAt: { } leaseEnd })
+        switch (point)
         {
-            var left = leaseEnd - _time.GetUtcNow() + PollInterval;
-            var cap = _settings.Lease + _visibilityTimeout;
-            return left > backoff ? (left < cap ? left : cap) : backoff;
+            case StormCrashPoint.BeforeSideEffect:
+                Interlocked.Increment(ref _crashBeforeSideEffect);
+                break;
+            case StormCrashPoint.AfterSideEffect:
+                Interlocked.Increment(ref _crashAfterSideEffect);
+                break;
+            case StormCrashPoint.BeforeCompletion:
+                Interlocked.Increment(ref _crashBeforeCompletion);
+                break;
         }
-
-        return backoff;
     }
 
-    private async ValueTask<object?> TerminalAsync(MessageContext<TMessage> context)
+    /// <summary>The consumer's handler: the planned trouble around the user's side effect.</summary>
+    private async ValueTask<object?> HandleAsync(StormProcess process, TMessage message, MessageContext<TMessage> context)
     {
-        var attempt = StormAttempt.Current ?? throw new InvalidOperationException("The storm's handler ran outside a storm delivery.");
+        var attempt = process.Current;
+        if (attempt is null || !string.Equals(attempt.MessageId, context.MessageId, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("The storm's handler ran for a message its process did not receive.");
+        }
+
         var stats = _stats[attempt.LogicalIndex];
         stats.SeeKey(context.IdempotencyKey);
-        if (attempt.Crashed)
-        {
-            throw new SimulatedCrashException(attempt.CrashedAt!.Value);
-        }
-
+        var cancellationToken = context.CancellationToken;
         if (attempt.OutliveLease && context.Lease is { } lease)
         {
-            await OutliveLeaseAsync(lease, context.CancellationToken).ConfigureAwait(false);
+            // A stalled machine: its heartbeat cannot reach the store or the queue, and the handler, unaware, resumes
+            // after another consumer took the key over and does its side effect anyway.
+            Interlocked.Increment(ref _unsettledStalls);
+            process.IsPartitioned = true;
+            try
+            {
+                await OutliveLeaseAsync(lease, _runToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                process.IsPartitioned = false;
+            }
+
             Interlocked.Increment(ref _leaseExpiries);
+            cancellationToken = CancellationToken.None;
         }
 
-        attempt.Lease = context.Lease;
-        try
-        {
-            return await RunSideEffectAsync(context, attempt, stats).ConfigureAwait(false);
-        }
-        finally
-        {
-            attempt.Lease = null;
-        }
-    }
-
-    private async ValueTask<object?> RunSideEffectAsync(MessageContext<TMessage> context, StormAttempt attempt, StormMessageStats stats)
-    {
         if (attempt.Slow)
         {
             Interlocked.Increment(ref _slowHandlers);
-            await Task.Delay(_settings.SlowHandlerDuration, _time, context.CancellationToken).ConfigureAwait(false);
+            await Task.Delay(_settings.SlowHandlerDuration, _time, cancellationToken).ConfigureAwait(false);
         }
 
         if (attempt.CrashBeforeSideEffect)
         {
-            throw attempt.Crash(StormCrashPoint.BeforeSideEffect);
+            OnCrash(StormCrashPoint.BeforeSideEffect);
+            throw process.Crash(StormCrashPoint.BeforeSideEffect);
         }
 
+        attempt.HandlerRan = true;
         Interlocked.Increment(ref stats.HandlerInvocations);
         Interlocked.Increment(ref _handlerInvocations);
         if (attempt.BeganDuringOutage)
         {
             Interlocked.Increment(ref _invocationsAfterOutageBegin); // fail-open: the handler ran on a begin the store refused
         }
+
         var recorder = new SideEffectRecorder(
             stats,
             context.IdempotencyKey ?? string.Empty,
             context.MessageId,
             context.ReceiveCount,
             () => Interlocked.Increment(ref _effects));
-        await _settings.SideEffect!(context.Message, recorder, context.CancellationToken).ConfigureAwait(false);
+        await _settings.SideEffect!(message, recorder, cancellationToken).ConfigureAwait(false);
 
         if (attempt.CrashAfterSideEffect)
         {
-            throw attempt.Crash(StormCrashPoint.AfterSideEffect);
+            OnCrash(StormCrashPoint.AfterSideEffect);
+            throw process.Crash(StormCrashPoint.AfterSideEffect);
         }
 
-        return _settings.ResponseFactory?.Invoke(context.Message);
+        return _settings.ResponseFactory?.Invoke(message);
     }
 
     /// <summary>
@@ -507,16 +539,18 @@ internal sealed class StormRun<TMessage>
     /// </summary>
     private async Task OutliveLeaseAsync(IdempotencyLease lease, CancellationToken cancellationToken)
     {
-        var untilLapsed = lease.ExpiresAt - _time.GetUtcNow();
-        if (untilLapsed > TimeSpan.Zero)
-        {
-            await Task.Delay(untilLapsed + PollInterval, _time, cancellationToken).ConfigureAwait(false);
-        }
-
-        var cap = _time.GetUtcNow() + TimeSpan.FromTicks(Math.Max(((4 * (_settings.Lease + _visibilityTimeout)) + TimeSpan.FromSeconds(2)).Ticks, _settings.Timeout.Ticks / 2));
+        var cap = _time.GetUtcNow() + TimeSpan.FromTicks(Math.Max(((4 * (_visibilityTimeout + _visibilityTimeout)) + TimeSpan.FromSeconds(4)).Ticks, _settings.Timeout.Ticks / 2));
         var poll = PollInterval;
         while (_time.GetUtcNow() < cap)
         {
+            // The heartbeat may have moved the lease before the stall cut it off: wait for its latest end.
+            var untilLapsed = lease.ExpiresAt - _time.GetUtcNow();
+            if (untilLapsed > TimeSpan.Zero)
+            {
+                await Task.Delay(untilLapsed + PollInterval, _time, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             try
             {
                 var record = await _observedStore.GetAsync(lease.Key, cancellationToken).ConfigureAwait(false);
@@ -551,7 +585,7 @@ internal sealed class StormRun<TMessage>
                 Volatile.Read(ref _invocationsAfterOutageBegin),
                 Volatile.Read(ref _successesAfterOutageBegin),
                 Volatile.Read(ref _failuresAfterOutageBegin),
-                _queue.Outstanding);
+                Outstanding);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -563,44 +597,51 @@ internal sealed class StormRun<TMessage>
         }
     }
 
-    private void CountCrash(StormCrashPoint? point)
+    /// <summary>Reads the dead-letter queue: which messages the redrive policy took away.</summary>
+    private async Task CountDeadLettersAsync()
     {
-        switch (point)
+        while (true)
         {
-            case StormCrashPoint.BeforeSideEffect:
-                Interlocked.Increment(ref _crashBeforeSideEffect);
-                break;
-            case StormCrashPoint.AfterSideEffect:
-                Interlocked.Increment(ref _crashAfterSideEffect);
-                break;
-            case StormCrashPoint.BeforeCompletion:
-                Interlocked.Increment(ref _crashBeforeCompletion);
-                break;
+            var batch = await _transport.ReceiveAsync(new SqsReceiveRequest { QueueUrl = _deadLetterQueueUrl, WaitTime = TimeSpan.Zero }, CancellationToken.None).ConfigureAwait(false);
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var message in batch)
+            {
+                if (_indexByMessageId.TryGetValue(message.MessageId, out var index))
+                {
+                    Interlocked.Increment(ref _stats[index].DeadLetteredSends);
+                }
+            }
         }
     }
 
-    private void CountFailure(Exception? error)
+    // By the runtime type's metadata from the configured options, as the executor stores it: no reflection
+    // where the options carry a source-generated resolver.
+    private string SerializeResponse(object? response) =>
+        response is null ? "null" : JsonSerializer.Serialize(response, _settings.SerializerOptions.GetTypeInfo(response.GetType()));
+
+    /// <summary>True when a replayed (stored) response is not the one this message's own handler would have produced.</summary>
+    private bool IsAnotherMessagesResponse(int logicalIndex, string? replayed)
     {
-        Interlocked.Increment(ref _failedDeliveries);
-        var name = error?.GetType().Name ?? "(no error)";
-        _failuresByType.AddOrUpdate(name, 1, static (_, count) => count + 1);
-        if (error is IdempotencyException)
+        if (_settings.ResponseFactory is null || replayed is null)
         {
-            return;
+            return false; // nothing to compare: no responses configured, or none was stored
         }
 
-        Interlocked.Increment(ref _untyped);
-        if (_untypedSamples.Count < MaxUntypedSamples)
+        string expected;
+        try
         {
-            _untypedSamples.Enqueue($"{name}: {error?.Message}");
+            expected = SerializeResponse(_settings.ResponseFactory(_messages[logicalIndex]));
         }
-    }
+        catch (Exception ex) when (ex is NotSupportedException or JsonException or InvalidOperationException)
+        {
+            return true; // this message's response cannot be stored, so any stored response replayed to it is another's
+        }
 
-    private TimeSpan Backoff(int receiveCount)
-    {
-        var exponent = Math.Min(receiveCount - 1, 10);
-        var delay = Math.Min(_settings.RetryBackoff.TotalMilliseconds * (1 << exponent), _visibilityTimeout.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(delay * (0.5 + (NextDouble() / 2))); // jitter, so retries do not march in step
+        return !string.Equals(expected, replayed, StringComparison.Ordinal);
     }
 
     private bool Roll(double rate)
@@ -631,7 +672,7 @@ internal sealed class StormRun<TMessage>
         ConcurrentDuplicates = _concurrentCopies,
         Deliveries = Volatile.Read(ref _deliveries),
         Redeliveries = Volatile.Read(ref _redeliveries),
-        VisibilityExpiries = _queue.VisibilityExpiries,
+        VisibilityExpiries = Volatile.Read(ref _visibilityExpiries),
         HandlerInvocations = Volatile.Read(ref _handlerInvocations),
         Effects = Volatile.Read(ref _effects),
         Replays = Volatile.Read(ref _replays),
@@ -645,7 +686,7 @@ internal sealed class StormRun<TMessage>
         FailuresByType = new Dictionary<string, int>(_failuresByType, StringComparer.Ordinal),
         UntypedFailures = Volatile.Read(ref _untyped),
         UntypedFailureSamples = [.. _untypedSamples],
-        DeadLettered = _queue.DeadLettered,
+        DeadLettered = (int)_queue.Statistics.DeadLettered,
         PerMessage = [.. _stats.Select(s => s.ToReport())],
         Elapsed = elapsed,
         TimedOut = timedOut,

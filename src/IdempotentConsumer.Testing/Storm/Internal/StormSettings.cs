@@ -1,6 +1,6 @@
 using System.Text.Json;
+using IdempotentConsumer.Hosting.DependencyInjection;
 using IdempotentConsumer.Keys;
-using IdempotentConsumer.Pipeline;
 using IdempotentConsumer.Stores;
 using IdempotentConsumer.Testing.Faults;
 using Microsoft.Extensions.Logging;
@@ -59,11 +59,11 @@ internal sealed class StormSettings<TMessage>(IdempotencyKeySource keySource)
 
     public (TimeSpan StartAfter, TimeSpan Duration)? Outage { get; set; }
 
-    public TimeSpan Lease { get; set; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan? VisibilityTimeout { get; set; }
 
-    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(25);
+    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromSeconds(1);
 
     public int MaxReceiveCount { get; set; } = 100;
 
@@ -73,7 +73,7 @@ internal sealed class StormSettings<TMessage>(IdempotencyKeySource keySource)
 
     public Action<IdempotencyOptions>? ConfigureOptions { get; set; }
 
-    public Action<MessagePipelineBuilder<TMessage>>? ConfigurePipeline { get; set; }
+    public Action<SqsConsumerBuilder<TMessage>>? ConfigureConsumer { get; set; }
 
     public JsonSerializerOptions SerializerOptions { get; set; } = Serialization.IdempotencyJsonDefaults.Web;
 
