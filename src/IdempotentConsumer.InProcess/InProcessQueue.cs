@@ -60,12 +60,6 @@ public sealed class InProcessQueue
     /// <summary>True for a FIFO queue.</summary>
     public bool IsFifo => _options.Fifo;
 
-    /// <summary>How long a received message stays hidden unless the receive says otherwise.</summary>
-    public TimeSpan VisibilityTimeout => _options.VisibilityTimeout;
-
-    /// <summary>The redrive policy's <c>maxReceiveCount</c>; null when messages are redelivered forever.</summary>
-    public int? MaxReceiveCount => _options.MaxReceiveCount;
-
     /// <summary>The dead-letter queue of the redrive policy, if any.</summary>
     public InProcessQueue? DeadLetterQueue => _options.DeadLetterQueue;
 

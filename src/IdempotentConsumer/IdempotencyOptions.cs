@@ -84,4 +84,29 @@ public sealed class IdempotencyOptions
 
     /// <summary>A copy whose changes do not reach these options (a built consumer captures its own).</summary>
     public IdempotencyOptions Clone() => (IdempotencyOptions)MemberwiseClone();
+
+    /// <summary>
+    /// Copies every setting into <paramref name="target"/>, for an options callback that must reproduce options built
+    /// once (e.g. <c>builder.WithIdempotency(shared.CopyTo)</c>, so a value made up once is the same in every consumer).
+    /// </summary>
+    /// <param name="target">The options to overwrite.</param>
+    public void CopyTo(IdempotencyOptions target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        target.KeyPrefix = KeyPrefix;
+        target.RecordExpiry = RecordExpiry;
+        target.InProgressLease = InProgressLease;
+        target.KeyJmesPath = KeyJmesPath;
+        target.KeySource = KeySource;
+        target.PayloadValidationJmesPath = PayloadValidationJmesPath;
+        target.PayloadValidationSource = PayloadValidationSource;
+        target.ThrowOnMissingKey = ThrowOnMissingKey;
+        target.UseLocalCache = UseLocalCache;
+        target.LocalCacheMaxItems = LocalCacheMaxItems;
+        target.HashAlgorithm = HashAlgorithm;
+        target.Disabled = Disabled;
+        target.MaxInconsistentStateAttempts = MaxInconsistentStateAttempts;
+        target.SerializerOptions = SerializerOptions;
+        target.ResponseHook = ResponseHook;
+    }
 }
