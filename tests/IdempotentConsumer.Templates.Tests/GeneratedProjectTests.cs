@@ -28,6 +28,7 @@ public sealed class GeneratedProjectTests(TemplatePackFixture pack)
     [InlineData("idempotent-sqs-worker", "sqlite")]
     [InlineData("idempotent-sqs-worker", "inmemory")]
     [InlineData("idempotent-sqs-worker", "dynamodb")]
+    [InlineData("idempotent-sqs-worker", "redis")]
     public async Task Given_a_template_and_store_When_its_generated_tests_run_Then_they_all_pass(string template, string store)
     {
         var output = await InstantiateAsync(template, store);
@@ -49,18 +50,19 @@ public sealed class GeneratedProjectTests(TemplatePackFixture pack)
     [InlineData("dynamodb", "IdempotentConsumer.DynamoDB", "AddDynamoDbIdempotencyStore")]
     [InlineData("sqlite", "IdempotentConsumer.Sqlite", "AddSqliteIdempotencyStore")]
     [InlineData("inmemory", null, "AddInMemoryIdempotencyStore")]
+    [InlineData("redis", "IdempotentConsumer.Redis", "AddRedisIdempotencyStore")]
     public async Task Given_a_store_choice_Then_only_that_store_is_referenced_and_registered(string store, string? package, string registration)
     {
-        foreach (var template in new[] { "idempotent-sqs-lambda", "idempotent-sqs-worker" })
+        foreach (var template in TemplatesOffering(store))
         {
             var output = await InstantiateAsync(template, store);
             var references = PackageReferences(output);
             var services = await File.ReadAllTextAsync(Path.Combine(output, "src", ProjectName, "OrderShippingServices.cs"));
 
-            var storePackages = references.Keys.Where(id => id is "IdempotentConsumer.DynamoDB" or "IdempotentConsumer.Sqlite").ToList();
+            var storePackages = references.Keys.Where(StorePackages.Contains).ToList();
             Assert.Equal(package is null ? [] : [package], storePackages);
             Assert.Contains(registration, services, StringComparison.Ordinal);
-            foreach (var other in new[] { "AddDynamoDbIdempotencyStore", "AddSqliteIdempotencyStore", "AddInMemoryIdempotencyStore" }.Where(r => r != registration))
+            foreach (var other in StoreRegistrations.Where(r => r != registration))
             {
                 Assert.DoesNotContain(other, services, StringComparison.Ordinal);
             }
@@ -101,6 +103,15 @@ public sealed class GeneratedProjectTests(TemplatePackFixture pack)
         var project = XDocument.Load(Path.Combine(output, "src", ProjectName, ProjectName + ".csproj"));
         Assert.Equal("9.9.9", project.Descendants("IdempotentConsumerVersion").Single().Value);
     }
+
+    private static readonly string[] StorePackages = ["IdempotentConsumer.DynamoDB", "IdempotentConsumer.Sqlite", "IdempotentConsumer.Redis"];
+
+    private static readonly string[] StoreRegistrations =
+        ["AddDynamoDbIdempotencyStore", "AddSqliteIdempotencyStore", "AddInMemoryIdempotencyStore", "AddRedisIdempotencyStore"];
+
+    /// <summary>The server stores are offered by the worker template only: a Lambda function keeps its records in DynamoDB.</summary>
+    private static string[] TemplatesOffering(string store) =>
+        store is "redis" ? ["idempotent-sqs-worker"] : ["idempotent-sqs-lambda", "idempotent-sqs-worker"];
 
     private async Task<string> InstantiateAsync(string template, string store)
     {

@@ -35,7 +35,10 @@ public sealed class SqsConsumerBuilder<TMessage> : ConsumerBuilder<TMessage, Sqs
     /// <summary>The name of this consumer's <see cref="SqsConsumerOptions"/> in <c>IOptionsMonitor&lt;SqsConsumerOptions&gt;.Get(name)</c>.</summary>
     public string OptionsName => _optionsName;
 
-    /// <summary>Where the consumer's SQS calls go; null: an <see cref="AwsSqsTransport"/> over the <see cref="IAmazonSQS"/> in DI.</summary>
+    /// <summary>
+    /// Where the consumer's SQS calls go; null: the <see cref="ISqsTransport"/> registered in DI if any, else an
+    /// <see cref="AwsSqsTransport"/> over the <see cref="IAmazonSQS"/> in DI.
+    /// </summary>
     internal Func<IServiceProvider, ISqsTransport>? TransportFactory { get; private set; }
 
     /// <summary>Changes any worker setting (queue, concurrency, visibility, …).</summary>

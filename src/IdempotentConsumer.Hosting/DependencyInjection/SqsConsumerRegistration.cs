@@ -5,6 +5,7 @@ using IdempotentConsumer.Exceptions;
 using IdempotentConsumer.Hosting.Options;
 using IdempotentConsumer.Hosting.Transport;
 using IdempotentConsumer.Hosting.Worker;
+using IdempotentConsumer.Sqs.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -61,7 +62,9 @@ internal sealed class SqsConsumerRegistration<TMessage>
 
         var timeProvider = definition.TimeProvider ?? services.GetService<TimeProvider>() ?? TimeProvider.System;
         var loggerFactory = definition.LoggerFactory ?? services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+        // The builder's transport wins; then one registered for every consumer (e.g. the in-process queue in a test host).
         var transport = Builder.TransportFactory?.Invoke(services)
+            ?? services.GetService<ISqsTransport>()
             ?? new AwsSqsTransport(services.GetService<IAmazonSQS>() ?? throw new IdempotencyConfigurationException(
                 $"The SQS consumer '{name}' needs an IAmazonSQS in the container (e.g. services.AddAWSService<IAmazonSQS>()), or WithSqsClient / WithSqsTransport on its builder."));
         var keyPrefixes = services.GetRequiredService<SqsConsumerKeyPrefixes>();

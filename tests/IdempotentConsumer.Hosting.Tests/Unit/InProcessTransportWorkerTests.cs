@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using IdempotentConsumer.Hosting.Tests.Support;
 using IdempotentConsumer.InProcess;
+using IdempotentConsumer.Sqs.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Xunit;
@@ -52,5 +53,34 @@ public sealed class InProcessTransportWorkerTests
         Assert.All(shipped.Values, count => Assert.Equal(1, count));
         Assert.Equal(80, queue.Statistics.Deleted);
         Assert.Equal(8, failedOnce.Count);
+    }
+
+    [Fact]
+    public async Task Given_an_ISqsTransport_registered_in_DI_and_no_IAmazonSQS_When_a_consumer_names_no_transport_Then_it_consumes_through_the_registered_one()
+    {
+        var transport = new InProcessSqsTransport();
+        var url = transport.CreateQueue("orders");
+        var shipped = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddSingleton<ISqsTransport>(transport);
+        builder.Services.AddSqsConsumer<Order>(o => { o.QueueUrl = url; o.WaitTimeSeconds = 1; }, b => b
+            .WithInMemoryStore()
+            .WithKey(o => o.OrderId)
+            .Handle((order, _, _) =>
+            {
+                shipped.AddOrUpdate(order.OrderId, 1, (_, n) => n + 1);
+                return ValueTask.CompletedTask;
+            }));
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        await transport.SendAsync(url, """{"orderId":"o-1","userId":"u","productId":"p","sequence":1}""");
+        await transport.SendAsync(url, """{"orderId":"o-1","userId":"u","productId":"p","sequence":1}""");
+
+        var queue = transport.GetQueue(url);
+        await Eventually.TrueAsync(() => queue.Statistics.Deleted == 2, TimeSpan.FromSeconds(30));
+        await host.StopAsync();
+
+        Assert.Equal(1, Assert.Single(shipped).Value);
     }
 }

@@ -41,6 +41,8 @@ public static class OrderShippingServices
         services.AddDynamoDbIdempotencyStore(configuration.GetSection("Idempotency:DynamoDB"));
 #elif (UseSqlite)
         services.AddSqliteIdempotencyStore(configuration.GetSection("Idempotency:Sqlite"));
+#elif (UseRedis)
+        services.AddRedisIdempotencyStore(configuration.GetSection("Idempotency:Redis"));
 #else
         services.AddInMemoryIdempotencyStore();
 #endif

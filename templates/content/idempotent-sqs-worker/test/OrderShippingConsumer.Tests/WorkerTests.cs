@@ -1,50 +1,70 @@
-using IdempotentConsumer;
-using IdempotentConsumer.Execution;
+using System.Diagnostics;
+using System.Text.Json;
 using IdempotentConsumer.InProcess;
-using IdempotentConsumer.Pipeline;
+using IdempotentConsumer.Sqs.Transport;
 using IdempotentConsumer.Stores;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OrderShippingConsumer.Shipping;
-#if (UseDynamoDb)
-#endif
 
 namespace OrderShippingConsumer.Tests;
 
 /// <summary>
-/// The worker's own registrations (store, handler, idempotency settings) driven through the in-process
-/// queue, which redelivers like SQS, so the tests need no server.
+/// The worker as deployed (its own registrations, hosted consumer, store, handler and idempotency settings) over the
+/// in-process SQS queue, which redelivers, duplicates and dead-letters like SQS, so the tests need no server.
 /// </summary>
 public sealed class WorkerTests : IAsyncLifetime
 {
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
     private readonly RecordingShippingApi _carrier = new();
+    private readonly InProcessSqsTransport _sqs = new();
+    private readonly string _deadLetterUrl;
+    private readonly string _queueUrl;
 #if (UseSqlite)
     private readonly string _database = Path.Combine(Path.GetTempPath(), $"order-shipping-test-{Guid.NewGuid():N}.db");
 #endif
     private readonly IHost _host;
+    private bool _started;
 
     public WorkerTests()
     {
+        _deadLetterUrl = _sqs.CreateQueue("orders-dlq");
+        _queueUrl = _sqs.CreateQueue("orders", new InProcessSqsQueueOptions
+        {
+            VisibilityTimeout = TimeSpan.FromSeconds(5),
+            RedrivePolicy = new InProcessSqsRedrivePolicy(_deadLetterUrl, MaxReceiveCount: 2),
+            DuplicateDeliveryProbability = 0.5,
+            RandomSeed = 42,
+        });
+
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Aws:Region"] = "us-east-1",
-            ["Consumers:Orders:QueueUrl"] = "https://sqs.us-east-1.amazonaws.com/000000000000/orders",
+            ["Consumers:Orders:QueueUrl"] = _queueUrl,
+            ["Consumers:Orders:WaitTimeSeconds"] = "1",
+            ["Consumers:Orders:Redelivery:InitialDelay"] = "00:00:01",
+            ["Consumers:Orders:Redelivery:UseJitter"] = "false",
 #if (UseSqlite)
             ["Idempotency:Sqlite:DataSource"] = _database,
 #endif
         });
         builder.Services.AddOrderShipping(builder.Configuration);
         builder.Services.AddSingleton<IShippingApi>(_carrier);
-#if (UseDynamoDb)
+
+        // Every consumer of this host talks to the in-process queue instead of the SQS client.
+        builder.Services.AddSingleton<ISqsTransport>(_sqs);
+#if (UseDynamoDb || UseRedis)
         // The tests run without a server: the same consumer over the in-memory store.
         builder.Services.AddInMemoryIdempotencyStore();
 #endif
         _host = builder.Build();
     }
 
-    private static Order AnOrder(int number) => new($"ORD-{number}", "USR-1", "SKU-1");
+    private static string AnOrder(int number) =>
+        JsonSerializer.Serialize(new Order($"ORD-{number}", "USR-1", "SKU-1"), JsonSerializerOptions.Web);
 
     [Fact]
     public void Given_the_worker_registrations_Then_the_sqs_consumer_is_a_hosted_service()
@@ -54,74 +74,67 @@ public sealed class WorkerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Given_duplicate_sends_and_duplicate_deliveries_Then_each_order_ships_exactly_once()
+    public async Task Given_duplicate_sends_and_duplicate_deliveries_When_the_worker_drains_the_queue_Then_each_order_ships_exactly_once()
     {
-        var queue = new InProcessQueue(new InProcessQueueOptions
-        {
-            VisibilityTimeout = TimeSpan.FromSeconds(5),
-            DuplicateDeliveryProbability = 0.5,
-            RandomSeed = 42,
-        });
+        await StartAsync();
         for (var number = 1; number <= 20; number++)
         {
-            var body = System.Text.Json.JsonSerializer.Serialize(AnOrder(number), System.Text.Json.JsonSerializerOptions.Web);
-            await queue.SendAsync(body);
+            await _sqs.SendAsync(_queueUrl, AnOrder(number));
             if (number % 4 == 0)
             {
                 // The producer's retry after a timed-out send: a second message with the same order.
-                await queue.SendAsync(body);
+                await _sqs.SendAsync(_queueUrl, AnOrder(number));
             }
         }
 
-        var pipeline = BuildPipeline();
-        var deliveries = 0;
-        while (await queue.ReceiveAsync(10) is { Count: > 0 } batch)
-        {
-            foreach (var message in batch)
-            {
-                deliveries++;
-                using var scope = _host.Services.CreateScope();
-                var result = await pipeline.ProcessAsync(
-                    new IncomingMessage { MessageId = message.MessageId, Body = message.Body, ReceiveCount = message.ApproximateReceiveCount },
-                    scope.ServiceProvider);
-                Assert.True(result.IsSuccess, result.Error?.ToString());
-                await queue.DeleteAsync(message.ReceiptHandle);
-            }
-        }
+        var queue = _sqs.GetQueue(_queueUrl);
+        await WaitUntilAsync(() => queue.Statistics is { Visible: 0, InFlight: 0 } && _carrier.Shipments.Count == 20);
 
-        Assert.True(deliveries > 25, $"expected duplicates, got {deliveries} deliveries");
+        Assert.True(queue.Statistics.Delivered > 25, $"expected duplicates, got {queue.Statistics.Delivered} deliveries");
         Assert.Equal(20, _carrier.Shipments.Count);
         Assert.Equal(20, _carrier.Shipments.Select(shipment => shipment.OrderId).Distinct().Count());
         Assert.Equal(20, _carrier.Calls.Count);
+        Assert.Equal(0, _sqs.GetQueue(_deadLetterUrl).Statistics.Sent);
     }
 
     [Fact]
-    public async Task Given_an_order_without_an_id_Then_it_fails_and_nothing_ships()
+    public async Task Given_an_order_without_an_id_When_the_worker_receives_it_Then_nothing_ships_and_it_ends_in_the_dead_letter_queue()
     {
-        using var scope = _host.Services.CreateScope();
-        var result = await BuildPipeline().ProcessAsync(
-            new IncomingMessage { MessageId = "m-1", Body = """{"userId":"USR-1","productId":"SKU-1"}""" },
-            scope.ServiceProvider);
+        await StartAsync();
+        await _sqs.SendAsync(_queueUrl, """{"userId":"USR-1","productId":"SKU-1"}""");
 
-        Assert.False(result.IsSuccess);
+        // Never deleted as if handled: the poison message goes back until the redrive policy moves it aside.
+        await WaitUntilAsync(() => _sqs.GetQueue(_deadLetterUrl).Statistics.Visible == 1);
+
         Assert.Empty(_carrier.Calls);
+        Assert.Equal(0, _sqs.GetQueue(_queueUrl).Statistics.Deleted);
     }
 
-    /// <summary>The pipeline the hosted consumer runs: the app's store and handler with the app's idempotency settings.</summary>
-    private MessagePipeline<Order> BuildPipeline()
+    private async Task StartAsync()
     {
-        var options = new IdempotencyOptions();
-        OrderShippingServices.ConfigureIdempotency(options);
-        var executor = new IdempotencyExecutor(_host.Services.GetRequiredService<IIdempotencyStore>(), options);
-        return new MessagePipelineBuilder<Order>()
-            .UseIdempotency(executor)
-            .BuildWithHandlerFromServices<ShipOrderHandler>();
+        await _host.StartAsync();
+        _started = true;
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(waited.Elapsed < Patience, "The worker did not get there in time.");
+            await Task.Delay(50);
+        }
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
+        if (_started)
+        {
+            await _host.StopAsync();
+        }
+
         if (_host is IAsyncDisposable host)
         {
             await host.DisposeAsync();
