@@ -44,6 +44,8 @@ public sealed class DemoOptionsParserTests
     [InlineData("--orders", "0")]
     [InlineData("--orders", "many")]
     [InlineData("--store", "redis")]
+    [InlineData("--store", "cassandra")]
+    [InlineData("--redis-url", "127.0.0.1:6379")]
     [InlineData("--queue", "kafka")]
     [InlineData("--consumer", "cron")]
     [InlineData("--crash-rate", "1.5")]

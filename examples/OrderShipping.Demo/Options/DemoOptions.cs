@@ -18,6 +18,9 @@ internal sealed record DemoOptions
 
     public string DynamoDbTable { get; init; } = "order-shipping-idempotency";
 
+    /// <summary>The Redis server of <see cref="StoreKind.Redis"/>, as a StackExchange.Redis configuration string.</summary>
+    public string? RedisUrl { get; init; }
+
     public QueueKind Queue { get; init; } = QueueKind.InProcess;
 
     public string? SqsUrl { get; init; }

@@ -14,9 +14,10 @@ internal static class DemoOptionsParser
                                   the local event source mapping)
           --seed N                seed of the injected faults (default 42)
           --no-idempotency        leave idempotency out: shows the double shipments it prevents
-          --store KIND            sqlite (default, temp file) | memory | dynamodb
+          --store KIND            sqlite (default, temp file) | memory | dynamodb | redis
           --dynamodb-url URL      DynamoDB endpoint (DynamoDB Local, dynalite); omit for AWS
           --dynamodb-table NAME   table name (default order-shipping-idempotency; created if missing)
+          --redis-url HOST:PORT   the Redis server of --store redis (required with it)
           --queue KIND            inprocess (default) | sqs
           --sqs-url URL           SQS endpoint (fauxqs); omit for AWS. A queue is created and deleted
           --duplicate-sends R     share of orders the producer sends twice (default 0.08)
@@ -56,6 +57,7 @@ internal static class DemoOptionsParser
                     "--store" => options with { Store = ParseStore(Value()) },
                     "--dynamodb-url" => options with { DynamoDbUrl = Value() },
                     "--dynamodb-table" => options with { DynamoDbTable = Value() },
+                    "--redis-url" => options with { RedisUrl = Value() },
                     "--queue" => options with { Queue = ParseQueue(Value()) },
                     "--sqs-url" => options with { SqsUrl = Value() },
                     "--consumer" => options with { Consumer = ParseConsumer(Value()) },
@@ -83,6 +85,16 @@ internal static class DemoOptionsParser
             return (null, "--dynamodb-url needs --store dynamodb.");
         }
 
+        if (options.RedisUrl is not null && options.Store != StoreKind.Redis)
+        {
+            return (null, "--redis-url needs --store redis.");
+        }
+
+        if (options.Store == StoreKind.Redis && options.RedisUrl is null)
+        {
+            return (null, "--store redis needs --redis-url (e.g. 127.0.0.1:6379).");
+        }
+
         if (options.SqsUrl is not null && options.Queue != QueueKind.Sqs)
         {
             return (null, "--sqs-url needs --queue sqs.");
@@ -96,7 +108,8 @@ internal static class DemoOptionsParser
         "sqlite" => StoreKind.Sqlite,
         "memory" or "inmemory" => StoreKind.Memory,
         "dynamodb" or "dynamo" => StoreKind.DynamoDb,
-        _ => throw new FormatException($"--store must be sqlite, memory or dynamodb, not '{value}'."),
+        "redis" => StoreKind.Redis,
+        _ => throw new FormatException($"--store must be sqlite, memory, dynamodb or redis, not '{value}'."),
     };
 
     private static QueueKind ParseQueue(string value) => value.ToLowerInvariant() switch

@@ -11,4 +11,7 @@ internal enum StoreKind
 
     /// <summary>A DynamoDB table (DynamoDB Local, dynalite or AWS).</summary>
     DynamoDb,
+
+    /// <summary>A Redis server (redis-server, Valkey, ElastiCache) at <c>--redis-url</c>.</summary>
+    Redis,
 }

@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using IdempotentConsumer.DynamoDB;
+using IdempotentConsumer.Redis;
 using IdempotentConsumer.Sqlite;
 using IdempotentConsumer.Stores;
 using OrderShipping.Demo.Options;
@@ -14,6 +15,7 @@ internal static class DemoStoreFactory
     {
         StoreKind.Memory => new DemoStore(new InMemoryIdempotencyStore(), "in-memory store"),
         StoreKind.DynamoDb => await CreateDynamoDbAsync(options, cancellationToken).ConfigureAwait(false),
+        StoreKind.Redis => CreateRedis(options),
         _ => CreateSqlite(),
     };
 
@@ -32,6 +34,17 @@ internal static class DemoStoreFactory
                 File.Delete(file);
             }
         });
+    }
+
+    /// <summary>Records of this run under a key prefix of its own, so runs never see each other's orders.</summary>
+    private static DemoStore CreateRedis(DemoOptions options)
+    {
+        var store = new RedisIdempotencyStore(new RedisIdempotencyStoreOptions
+        {
+            ConnectionString = options.RedisUrl,
+            KeyPrefix = $"order-shipping-demo:{Guid.NewGuid():N}:",
+        });
+        return new DemoStore(store, $"Redis store at {options.RedisUrl}", () => store.DisposeAsync());
     }
 
     /// <summary>The table is created when missing (DynamoDB Local, dynalite or AWS); records of earlier runs expire by TTL.</summary>
