@@ -70,7 +70,21 @@ public sealed class SqsConsumerBuilder<TMessage> : ConsumerBuilder<TMessage, Sqs
         return this;
     }
 
-    /// <summary>Handles each message with a delegate.</summary>
+    /// <summary>Handles each message with a delegate of the message alone.</summary>
+    public SqsConsumerBuilder<TMessage> Handle(Func<TMessage, CancellationToken, ValueTask> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return Handle((message, _, ct) => handler(message, ct));
+    }
+
+    /// <summary>Handles each message with a delegate of the message alone whose result is stored and replayed to duplicates.</summary>
+    public SqsConsumerBuilder<TMessage> Handle<TResult>(Func<TMessage, CancellationToken, ValueTask<TResult>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return Handle<TResult>((message, _, ct) => handler(message, ct));
+    }
+
+    /// <summary>Handles each message with a delegate that also reads the message context (attributes, key, SQS message).</summary>
     public SqsConsumerBuilder<TMessage> Handle(Func<TMessage, MessageContext<TMessage>, CancellationToken, ValueTask> handler) => SetHandler(ConsumerHandler<TMessage>.From(handler));
 
     /// <summary>Handles each message with a delegate whose result is stored and replayed to duplicates.</summary>

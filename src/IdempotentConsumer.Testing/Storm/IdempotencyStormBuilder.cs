@@ -1,6 +1,7 @@
 using System.Text.Json;
 using IdempotentConsumer.Keys;
 using IdempotentConsumer.Hosting.DependencyInjection;
+using IdempotentConsumer.Lambda.Sqs;
 using IdempotentConsumer.Stores;
 using IdempotentConsumer.Testing.Faults;
 using IdempotentConsumer.Testing.Storm.Internal;
@@ -307,6 +308,21 @@ public sealed class IdempotencyStormBuilder<TMessage>
         return this;
     }
 
+    /// <summary>
+    /// Runs every consumer process as a Lambda function instead of a hosted worker: the batch processor
+    /// (<c>SqsBatchProcessor.For&lt;TMessage&gt;</c>) invoked one record at a time by the local event source mapping
+    /// over the same in-process queue, with the function timeout equal to the visibility timeout. A crash fails the
+    /// invocation as a whole, as a dying execution environment does. <paramref name="configure"/> adjusts the processor
+    /// with its own verbs (middleware, retry, batch options); the storm sets the store, the idempotency options and the
+    /// handler. A Lambda function cannot extend its lease, so <see cref="WithLeaseHeartbeat"/> is refused with it.
+    /// </summary>
+    public IdempotencyStormBuilder<TMessage> WithLambdaConsumers(Action<SqsBatchProcessorBuilder<TMessage>>? configure = null)
+    {
+        _settings.UseLambda = true;
+        _settings.ConfigureLambda = configure;
+        return this;
+    }
+
     /// <summary>Serializer options for the message bodies and stored responses. Default: <see cref="Serialization.IdempotencyJsonDefaults.Web"/>.</summary>
     public IdempotencyStormBuilder<TMessage> WithSerializerOptions(JsonSerializerOptions options)
     {
@@ -322,7 +338,7 @@ public sealed class IdempotencyStormBuilder<TMessage>
     }
 
     /// <summary>Runs the storm until every message is finished (or the time limit) and returns its report.</summary>
-    /// <exception cref="InvalidOperationException">No messages or no side effect were configured.</exception>
+    /// <exception cref="InvalidOperationException">No messages or no side effect were configured, or a lease heartbeat with Lambda consumers.</exception>
     public Task<StormReport> RunAsync(CancellationToken cancellationToken = default)
     {
         if (_settings.MessageFactory is null)
@@ -333,6 +349,11 @@ public sealed class IdempotencyStormBuilder<TMessage>
         if (_settings.SideEffect is null)
         {
             throw new InvalidOperationException("Call WithSideEffect before RunAsync.");
+        }
+
+        if (_settings.UseLambda && _settings.HeartbeatInterval is not null)
+        {
+            throw new InvalidOperationException("A Lambda function cannot extend its lease: WithLeaseHeartbeat is for hosted workers, not WithLambdaConsumers.");
         }
 
         return new StormRun<TMessage>(_settings).RunAsync(cancellationToken);

@@ -66,7 +66,7 @@ public sealed class InProcessTransportWorkerTests
         builder.Services.AddSqsConsumer<Order>(o => { o.QueueUrl = url; o.WaitTimeSeconds = 1; }, b => b
             .WithInMemoryStore()
             .WithKey(o => o.OrderId)
-            .Handle((order, _, _) =>
+            .Handle((order, _) =>
             {
                 shipped.AddOrUpdate(order.OrderId, 1, (_, n) => n + 1);
                 return ValueTask.CompletedTask;

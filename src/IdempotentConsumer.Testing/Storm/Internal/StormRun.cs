@@ -6,6 +6,7 @@ using System.Text.Json.Serialization.Metadata;
 using IdempotentConsumer.Exceptions;
 using IdempotentConsumer.Execution;
 using IdempotentConsumer.InProcess;
+using IdempotentConsumer.Lambda.Sqs;
 using IdempotentConsumer.Pipeline;
 using IdempotentConsumer.Records;
 using IdempotentConsumer.Sqs;
@@ -13,6 +14,7 @@ using IdempotentConsumer.Sqs.Transport;
 using IdempotentConsumer.Stores;
 using IdempotentConsumer.Testing.Faults;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace IdempotentConsumer.Testing.Storm.Internal;
 
@@ -290,6 +292,12 @@ internal sealed class StormRun<TMessage> : IStormObserver
         var store = new StormProcessStore(_store, process, this);
         var transport = new StormProcessTransport(_transport, process, this);
         var loggerFactory = new StormLoggerFactory(process, this, _settings.LoggerFactory);
+        if (_settings.UseLambda)
+        {
+            services.AddSingleton<IHostedService>(new StormLambdaFunction<TMessage>(process, transport, _queueUrl, _visibilityTimeout, ComposeLambda(process, store, loggerFactory)));
+            return services;
+        }
+
         services.AddSqsConsumer<TMessage>(
             options =>
             {
@@ -325,6 +333,26 @@ internal sealed class StormRun<TMessage> : IStormObserver
                 consumer.Handle<object?>((message, context, _) => HandleAsync(process, message, context));
             });
         return services;
+    }
+
+    /// <summary>The function's batch processor, built as a user builds it, living in one execution environment.</summary>
+    private SqsBatchProcessor<TMessage> ComposeLambda(StormProcess process, IIdempotencyStore store, StormLoggerFactory loggerFactory)
+    {
+        var builder = SqsBatchProcessor.For<TMessage>()
+            .WithStore(store)
+            .WithSerializerOptions(_settings.SerializerOptions)
+            .WithLoggerFactory(loggerFactory)
+            .WithoutRetry()
+            .WithIdempotency(_idempotency.CopyTo)
+            .Configure(options =>
+            {
+                // The function timeout is the visibility timeout (whole seconds, at least 1): leases are a fraction of it.
+                options.MaxConcurrency = 1;
+                options.LeaseSafetyMargin = _visibilityTimeout / 5;
+                options.MinimumLease = _visibilityTimeout / 10;
+            });
+        _settings.ConfigureLambda?.Invoke(builder);
+        return builder.Handle<object?>((message, context, _) => HandleAsync(process, message, context));
     }
 
     public StormAttempt OnDelivered(StormProcess process, SqsTransportMessage message)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using IdempotentConsumer.Hosting.DependencyInjection;
 using IdempotentConsumer.Keys;
+using IdempotentConsumer.Lambda.Sqs;
 using IdempotentConsumer.Stores;
 using IdempotentConsumer.Testing.Faults;
 using Microsoft.Extensions.Logging;
@@ -74,6 +75,11 @@ internal sealed class StormSettings<TMessage>(IdempotencyKeySource keySource)
     public Action<IdempotencyOptions>? ConfigureOptions { get; set; }
 
     public Action<SqsConsumerBuilder<TMessage>>? ConfigureConsumer { get; set; }
+
+    /// <summary>Consumers are Lambda batch processors behind the local event source mapping instead of hosted workers.</summary>
+    public bool UseLambda { get; set; }
+
+    public Action<SqsBatchProcessorBuilder<TMessage>>? ConfigureLambda { get; set; }
 
     public JsonSerializerOptions SerializerOptions { get; set; } = Serialization.IdempotencyJsonDefaults.Web;
 
