@@ -76,13 +76,16 @@ public sealed class ProducerTests(FauxqsFixture fauxqs, ITestOutputHelper output
     }
 
     // Every round re-serializes and re-prepares every order, as a producer that lost its replies would.
-    private static async Task StormAsync(IdempotentSqsSender<Order> sender, IReadOnlyList<Order> orders)
+    private static async Task<List<SqsSentMessage>> StormAsync(IdempotentSqsSender<Order> sender, IReadOnlyList<Order> orders)
     {
+        var sent = new List<SqsSentMessage>();
         for (var round = 0; round < Rounds; round++)
         {
             var prepared = orders.Select(o => sender.PrepareJson(Reserialized(o, round))).ToList();
-            await sender.SendPreparedAsync(prepared);
+            sent.AddRange(await sender.SendPreparedAsync(prepared));
         }
+
+        return sent;
     }
 
     /// <summary>Receives and deletes everything, in delivery order, until the queue stays empty.</summary>
@@ -123,10 +126,13 @@ public sealed class ProducerTests(FauxqsFixture fauxqs, ITestOutputHelper output
         var sender = Sender(queue, dropper);
         var orders = Orders(users: 4, perUser: 5);
 
-        await StormAsync(sender, orders);
+        var sent = await StormAsync(sender, orders);
         var received = await DrainAsync(queue);
 
         Assert.True(dropper.Dropped >= Rounds, $"replies dropped: {dropper.Dropped}");
+        // SQS accepts a deduplicated send and answers with the first send's message id.
+        Assert.Equal(Rounds * orders.Count, sent.Count);
+        Assert.Equal(orders.Count, sent.Select(s => s.MessageId).Distinct().Count());
         Assert.Equal(orders.Count, received.Count);
         Assert.Equal(orders.Select(o => o.OrderId).Order(), received.Select(m => TestQueues.OrderOf(m).OrderId).Order());
         Assert.All(received, m =>

@@ -6,6 +6,7 @@ using IdempotentConsumer.Hosting.Tests.Support;
 using IdempotentConsumer.Keys;
 using IdempotentConsumer.Pipeline;
 using IdempotentConsumer.Stores;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -145,5 +146,22 @@ public sealed class KeyAttributeTests
         Assert.True(Executor().TryGetKey(new IdempotencyInvocation<Order>(invocation.Payload) { Attributes = invocation.Attributes, KeyMaterial = "dedup-1" }, out var key));
 
         Assert.Equal($"{WorkerHosts.KeyPrefix}#{HashOf("dedup-1")}", key);
+    }
+
+    [Fact]
+    public void Given_the_key_attribute_settings_in_configuration_When_bound_Then_the_options_read_them()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["KeyAttribute"] = "order-key",
+            ["KeyAttributeFallback"] = "Fail",
+            ["VerifyKeyAttribute"] = "true",
+        }).Build();
+
+        var options = new IdempotencyOptions().Bind(configuration);
+
+        Assert.Equal("order-key", options.KeyAttribute);
+        Assert.Equal(KeyAttributeFallback.Fail, options.KeyAttributeFallback);
+        Assert.True(options.VerifyKeyAttribute);
     }
 }
