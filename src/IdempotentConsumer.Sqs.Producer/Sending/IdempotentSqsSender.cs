@@ -136,7 +136,8 @@ public sealed partial class IdempotentSqsSender<TMessage>
                 var permanent = outcome.Refused.TryGetValue(entry.Index, out var reason);
                 if (permanent || entry.Attempts >= _options.MaxAttempts)
                 {
-                    LogGivenUp(_logger, entry.Message.IdempotencyKey, entry.Attempts, reason ?? outcome.Error?.Message ?? "no reply");
+                    reason ??= outcome.Transient.GetValueOrDefault(entry.Index) ?? outcome.Error?.Message ?? "not in the reply";
+                    LogGivenUp(_logger, entry.Message.IdempotencyKey, entry.Attempts, reason);
                     GiveUp(entry, pending, givenUp);
                     continue;
                 }
@@ -231,10 +232,8 @@ public sealed partial class IdempotentSqsSender<TMessage>
 
         foreach (var failed in response.Failed ?? [])
         {
-            if (failed.SenderFault == true)
-            {
-                outcome.Refused[int.Parse(failed.Id, CultureInfo.InvariantCulture)] = $"{failed.Code}: {failed.Message}";
-            }
+            var failures = failed.SenderFault == true ? outcome.Refused : outcome.Transient;
+            failures[int.Parse(failed.Id, CultureInfo.InvariantCulture)] = $"{failed.Code}: {failed.Message}";
         }
 
         return outcome;
@@ -293,7 +292,11 @@ public sealed partial class IdempotentSqsSender<TMessage>
     {
         public Dictionary<int, (string MessageId, string? SequenceNumber)> Accepted { get; } = [];
 
+        /// <summary>Entries SQS refused as the sender's fault: never retried.</summary>
         public Dictionary<int, string> Refused { get; } = [];
+
+        /// <summary>Entries that failed on SQS's side: retried.</summary>
+        public Dictionary<int, string> Transient { get; } = [];
 
         public Exception? Error { get; set; }
     }
