@@ -37,6 +37,24 @@ public sealed class IdempotencyOptions
     /// <summary>The key source in code (typed selector, JMESPath or whole payload); overrides <see cref="KeyJmesPath"/>.</summary>
     public IdempotencyKeySource? KeySource { get; set; }
 
+    /// <summary>
+    /// The message attribute holding the key hash a producer stamped (<see cref="IdempotencyKeyAttribute.DefaultName"/>
+    /// for the SQS sender). When set, and the message carries a well-formed hash there, the key is
+    /// <c>{KeyPrefix}#{that hash}</c> (the same key the body would give) and the body is not read for it. A key taken from
+    /// the delivery itself (the FIFO deduplication id, an envelope's key) still wins. Null (default): not used.
+    /// </summary>
+    public string? KeyAttribute { get; set; }
+
+    /// <summary>What to do when <see cref="KeyAttribute"/> is missing or forged: key by the body (default) or fail the message.</summary>
+    public KeyAttributeFallback KeyAttributeFallback { get; set; } = KeyAttributeFallback.UseBodyKey;
+
+    /// <summary>
+    /// Checks the stamped key against the key the body gives, and treats a mismatch as forged (see
+    /// <see cref="KeyAttributeFallback"/>). It costs the body parse the attribute otherwise saves; for producers you do not
+    /// trust. A value that is not a hash of <see cref="HashAlgorithm"/> is forged whether or not this is on. Default: off.
+    /// </summary>
+    public bool VerifyKeyAttribute { get; set; }
+
     /// <summary>JMESPath expression selecting the part of the payload whose hash is validated on replay. Null: no validation.</summary>
     public string? PayloadValidationJmesPath { get; set; }
 

@@ -42,7 +42,7 @@ internal sealed class ReceiveKeyReader<TMessage>
         {
             var invocation = _keyFromIncoming is { } fromIncoming
                 ? new IdempotencyInvocation<TMessage>(default!) { KeyMaterial = fromIncoming(incoming) ?? string.Empty }
-                : new IdempotencyInvocation<TMessage>(Deserialize(incoming)) { RawJson = typeof(TMessage) == typeof(string) ? null : incoming.Body };
+                : new IdempotencyInvocation<TMessage>(Deserialize(incoming)) { RawJson = typeof(TMessage) == typeof(string) ? null : incoming.Body, Attributes = incoming.Attributes };
             if (!_executor.TryGetKey(invocation, out var key))
             {
                 return null;

@@ -88,6 +88,7 @@ internal sealed class InBatchDuplicateMiddleware<TMessage> : IMessageMiddleware<
         {
             RawJson = RawJson(context),
             KeyMaterial = _keyFromContext is null ? null : _keyFromContext(context) ?? string.Empty,
+            Attributes = context.Attributes,
         };
 
         validation = null;

@@ -78,6 +78,28 @@ public abstract class ConsumerBuilder<TMessage, TSelf>
     /// </summary>
     public TSelf WithDeduplicationIdKey() => WithKeyFromMessage(static message => message.MessageDeduplicationId);
 
+    /// <summary>
+    /// Keys each message by the key hash its producer stamped into the message attribute <paramref name="attributeName"/>
+    /// (the SQS sender's <c>idempotency-key</c>), without parsing the body. The record key is the one the body key source
+    /// gives, so configure the same key source, hash and prefix as the producer. A missing attribute, or a forged one
+    /// (not a hash of the configured algorithm, or, with <paramref name="verify"/>, not the body's key), falls back to the
+    /// body key or fails the message as poison, as <paramref name="fallback"/> says. A key from the delivery
+    /// (<see cref="WithKeyFromMessage"/>, <see cref="WithDeduplicationIdKey"/>) still wins.
+    /// </summary>
+    /// <param name="attributeName">The message attribute; default <see cref="IdempotencyKeyAttribute.DefaultName"/>.</param>
+    /// <param name="fallback">What a missing or forged attribute does.</param>
+    /// <param name="verify">Also compare the stamped key with the body's key (parses every body; for untrusted producers).</param>
+    public TSelf WithKeyFromAttribute(string attributeName = IdempotencyKeyAttribute.DefaultName, KeyAttributeFallback fallback = KeyAttributeFallback.UseBodyKey, bool verify = false)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(attributeName);
+        return WithIdempotency(o =>
+        {
+            o.KeyAttribute = attributeName;
+            o.KeyAttributeFallback = fallback;
+            o.VerifyKeyAttribute = verify;
+        });
+    }
+
     /// <summary>The stable prefix of this consumer's keys. Set it once: keys with another prefix are other keys.</summary>
     public TSelf WithKeyPrefix(string keyPrefix)
     {

@@ -20,6 +20,12 @@ internal sealed class IdempotencyConfigurationSettings
 
     public string? PayloadValidationJmesPath { get; set; }
 
+    public string? KeyAttribute { get; set; }
+
+    public KeyAttributeFallback? KeyAttributeFallback { get; set; }
+
+    public bool? VerifyKeyAttribute { get; set; }
+
     public bool? ThrowOnMissingKey { get; set; }
 
     public bool? UseLocalCache { get; set; }
@@ -39,6 +45,9 @@ internal sealed class IdempotencyConfigurationSettings
         options.InProgressLease = InProgressLease ?? options.InProgressLease;
         options.KeyJmesPath = KeyJmesPath ?? options.KeyJmesPath;
         options.PayloadValidationJmesPath = PayloadValidationJmesPath ?? options.PayloadValidationJmesPath;
+        options.KeyAttribute = KeyAttribute ?? options.KeyAttribute;
+        options.KeyAttributeFallback = KeyAttributeFallback ?? options.KeyAttributeFallback;
+        options.VerifyKeyAttribute = VerifyKeyAttribute ?? options.VerifyKeyAttribute;
         options.ThrowOnMissingKey = ThrowOnMissingKey ?? options.ThrowOnMissingKey;
         options.UseLocalCache = UseLocalCache ?? options.UseLocalCache;
         options.LocalCacheMaxItems = LocalCacheMaxItems ?? options.LocalCacheMaxItems;

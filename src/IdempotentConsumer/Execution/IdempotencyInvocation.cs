@@ -24,4 +24,10 @@ public readonly struct IdempotencyInvocation<TPayload>
     /// An empty string means "no key".
     /// </summary>
     public string? KeyMaterial { get; init; }
+
+    /// <summary>
+    /// The delivery's message attributes, when the caller has them: a consumer keyed by the producer's key attribute
+    /// (<see cref="IdempotencyOptions.KeyAttribute"/>) reads its key hash here. Null: the key comes from the payload.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Attributes { get; init; }
 }

@@ -2,7 +2,11 @@ using IdempotentConsumer.Keys;
 
 namespace IdempotentConsumer.Execution;
 
-/// <summary>Turns a payload into the full key (<c>{prefix}#{hash}</c>) and the validation hash.</summary>
+/// <summary>
+/// Turns a payload into the full key (<c>{prefix}#{hash}</c>) and the validation hash. The key comes from, in order:
+/// key material the adapter took from the delivery; the producer's key attribute (<see cref="IdempotencyOptions.KeyAttribute"/>),
+/// which holds the hash itself; the key source over the payload.
+/// </summary>
 internal sealed class IdempotencyKeyFactory
 {
     private readonly IdempotencyOptions _options;
@@ -41,8 +45,60 @@ internal sealed class IdempotencyKeyFactory
             return true;
         }
 
-        return _keySource.TryCreateKey(ToPayload(invocation), _prefix, _options.HashAlgorithm, out key);
+        if (_options.KeyAttribute is { Length: > 0 } attribute && invocation.Attributes is { } attributes)
+        {
+            return TryCreateKeyFromAttribute(invocation, attribute, attributes, out key);
+        }
+
+        return TryCreateBodyKey(invocation, out key);
     }
+
+    private bool TryCreateBodyKey<TPayload>(in IdempotencyInvocation<TPayload> invocation, out string key) =>
+        _keySource.TryCreateKey(ToPayload(invocation), _prefix, _options.HashAlgorithm, out key);
+
+    // The stamped hash is the body key's hash, so a message keyed either way meets the same record.
+    private bool TryCreateKeyFromAttribute<TPayload>(in IdempotencyInvocation<TPayload> invocation, string attribute, IReadOnlyDictionary<string, string> attributes, out string key)
+    {
+        var fail = _options.KeyAttributeFallback == KeyAttributeFallback.Fail;
+        if (!attributes.TryGetValue(attribute, out var stamped) || stamped.Length == 0)
+        {
+            return fail
+                ? throw new Exceptions.IdempotencyKeyMissingException($"The message has no '{attribute}' attribute, and consumer '{_options.KeyPrefix}' requires the producer's key.")
+                : TryCreateBodyKey(invocation, out key);
+        }
+
+        if (!IdempotencyKeyAttribute.IsWellFormed(stamped, _options.HashAlgorithm))
+        {
+            return fail
+                ? throw Forged(attribute, $"it is not a {_options.HashAlgorithm} hash")
+                : TryCreateBodyKey(invocation, out key);
+        }
+
+        var stampedKey = _prefix + stamped;
+        if (!_options.VerifyKeyAttribute)
+        {
+            key = stampedKey;
+            return true;
+        }
+
+        var hasBodyKey = TryCreateBodyKey(invocation, out var bodyKey);
+        if (hasBodyKey && string.Equals(bodyKey, stampedKey, StringComparison.Ordinal))
+        {
+            key = stampedKey;
+            return true;
+        }
+
+        if (fail)
+        {
+            throw Forged(attribute, hasBodyKey ? "it differs from the key of the body" : "the body has no key to confirm it");
+        }
+
+        key = bodyKey;
+        return hasBodyKey;
+    }
+
+    private Exceptions.IdempotencyKeyInvalidException Forged(string attribute, string reason) =>
+        new($"The message's '{attribute}' attribute is forged for consumer '{_options.KeyPrefix}': {reason}.");
 
     public string? CreateValidationHash<TPayload>(in IdempotencyInvocation<TPayload> invocation)
     {

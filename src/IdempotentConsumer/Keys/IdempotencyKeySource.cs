@@ -29,6 +29,16 @@ public abstract class IdempotencyKeySource
     public abstract bool TryGetKeyMaterial(in IdempotencyPayload payload, out string material);
 
     /// <summary>
+    /// Creates the hex hash of the key material with <paramref name="algorithm"/>: what a consumer with this key source
+    /// appends to <c>{KeyPrefix}#</c>, and what a producer stamps into the key attribute and the FIFO deduplication id.
+    /// Returns false when the payload holds no key.
+    /// </summary>
+    /// <exception cref="Exceptions.IdempotencyKeyInvalidException">The key material is not valid Unicode.</exception>
+    /// <exception cref="Exceptions.MessageDeserializationException">The whole payload is not valid JSON.</exception>
+    public bool TryCreateHash(in IdempotencyPayload payload, IdempotencyHashAlgorithm algorithm, out string hash) =>
+        TryCreateKey(payload, string.Empty, algorithm, out hash);
+
+    /// <summary>
     /// Creates <c>{prefix}{hash of the key material}</c>. Built-in sources override it to hash without
     /// materializing the canonical text; the result is always the hash of what <see cref="TryGetKeyMaterial"/> returns.
     /// </summary>

@@ -25,6 +25,8 @@ public sealed class IdempotencyOptionsValidator : IValidateOptions<IdempotencyOp
         errors.Check(options.SerializerOptions is not null, "SerializerOptions must be set.");
         errors.Check(options.MaxInconsistentStateAttempts >= 1, "MaxInconsistentStateAttempts must be at least 1.");
         errors.Check(Enum.IsDefined(options.HashAlgorithm), $"HashAlgorithm {options.HashAlgorithm} is not supported.");
+        errors.Check(options.KeyAttribute is null || !string.IsNullOrWhiteSpace(options.KeyAttribute), "KeyAttribute must be null or a non-empty attribute name.");
+        errors.Check(Enum.IsDefined(options.KeyAttributeFallback), $"KeyAttributeFallback {options.KeyAttributeFallback} is not supported.");
         return errors;
     }
 }
