@@ -116,6 +116,9 @@ public sealed class IdempotencyOptions
         target.InProgressLease = InProgressLease;
         target.KeyJmesPath = KeyJmesPath;
         target.KeySource = KeySource;
+        target.KeyAttribute = KeyAttribute;
+        target.KeyAttributeFallback = KeyAttributeFallback;
+        target.VerifyKeyAttribute = VerifyKeyAttribute;
         target.PayloadValidationJmesPath = PayloadValidationJmesPath;
         target.PayloadValidationSource = PayloadValidationSource;
         target.ThrowOnMissingKey = ThrowOnMissingKey;
