@@ -38,6 +38,11 @@ public static class EmulatorInstaller
             missing.Add("redis-server");
         }
 
+        if (!PostgreSqlBinaries.AreInstalled)
+        {
+            missing.Add("PostgreSQL 15 (initdb, pg_ctl, postgres)");
+        }
+
         if (!IsToolRestored("garnet-server", "2.2.8"))
         {
             missing.Add("garnet-server 2.2.8 (dotnet tool restore)");

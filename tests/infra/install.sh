@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the emulators the test suites start: dynalite + fauxqs (npm, pinned by package-lock.json),
 # DynamoDB Local (the jar shipped in the npm package amplify-dynamodb-simulator, pinned by version
-# and integrity), redis-server (apt; Debian 12 serves 7.0.15) and garnet-server (local dotnet tool).
+# and integrity), redis-server (apt; Debian 12 serves 7.0.15), PostgreSQL 15 (apt: postgresql-15) and garnet-server
+# (local dotnet tool).
 # Idempotent and quick when everything is already there; safe to run concurrently.
 set -euo pipefail
 
@@ -90,9 +91,25 @@ redis_version="$(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p')"
 [[ -n "$redis_version" ]] || fail "redis-server is installed but does not report a version: $(redis-server --version 2>&1)."
 log "redis-server $redis_version ($(command -v redis-server))"
 
+# --- PostgreSQL 15 (the PostgreSQL store's tests initdb and start their own cluster on a loopback port) ---
+# Only the programs are needed: no cluster is created by the package (createcluster.conf says so before the install),
+# so nothing listens on 5432 because of this step.
+pg_bin=/usr/lib/postgresql/15/bin
+if ! { command -v initdb >/dev/null 2>&1 || [[ -x "$pg_bin/initdb" ]]; }; then
+  if is_root; then
+    mkdir -p /etc/postgresql-common/createcluster.d
+    echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.d/ic-no-main-cluster.conf
+  fi
+  apt_install postgresql-15
+fi
+pg_postgres="$(command -v postgres 2>/dev/null || echo "$pg_bin/postgres")"
+pg_version="$("$pg_postgres" --version 2>/dev/null | awk '{ print $3 }')"
+[[ -n "$pg_version" ]] || fail "PostgreSQL is installed but $pg_postgres does not report a version."
+log "postgres $pg_version ($pg_postgres)"
+
 # --- Garnet (the Redis store's conformance suite also runs on it) -----------------------------------
 # A local dotnet tool pinned in .config/dotnet-tools.json; it restores into the NuGet package folder.
 (cd "$INFRA_DIR/../.." && dotnet tool restore >/dev/null) || fail "dotnet tool restore failed (garnet-server from .config/dotnet-tools.json)."
 log "garnet-server $(cd "$INFRA_DIR/../.." && dotnet tool list --local | awk '$1 == "garnet-server" { print $2 }')"
 
-log "ready: dynalite $(node -p 'require("'"$INFRA_DIR"'/node_modules/dynalite/package.json").version'), fauxqs $(node -p 'require("'"$INFRA_DIR"'/node_modules/fauxqs/package.json").version'), DynamoDB Local from $DDB_PACKAGE, java $jm, redis-server $redis_version"
+log "ready: dynalite $(node -p 'require("'"$INFRA_DIR"'/node_modules/dynalite/package.json").version'), fauxqs $(node -p 'require("'"$INFRA_DIR"'/node_modules/fauxqs/package.json").version'), DynamoDB Local from $DDB_PACKAGE, java $jm, redis-server $redis_version, postgres $pg_version"

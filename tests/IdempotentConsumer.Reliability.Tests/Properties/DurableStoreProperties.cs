@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using CsCheck;
+using IdempotentConsumer.PostgreSql;
 using IdempotentConsumer.Redis;
 using IdempotentConsumer.Reliability.Tests.Support;
 using IdempotentConsumer.Stores;
@@ -150,6 +151,29 @@ public sealed class RedisStoreProperties(RedisServerFixture fixture, ITestOutput
             KeyPrefix = "reliability:",
             ExpiryMargin = TimeSpan.FromMinutes(10),
         });
+        return Task.FromResult<IIdempotencyStore>(_store);
+    }
+
+    /// <inheritdoc />
+    public override async Task DisposeAsync() => await _store!.DisposeAsync();
+}
+
+/// <summary>On the PostgreSQL store against a real PostgreSQL 15 (every write one conditional statement).</summary>
+[Collection(EmulatorCollections.PostgreSql)]
+public sealed class PostgreSqlStoreProperties(PostgreSqlServerFixture fixture, ITestOutputHelper output) : DurableStoreProperties(output)
+{
+    private PostgreSqlIdempotencyStore? _store;
+
+    /// <inheritdoc />
+    protected override int Interleavings => 300;
+
+    /// <inheritdoc />
+    protected override int ExecutorRuns => 100;
+
+    /// <inheritdoc />
+    protected override Task<IIdempotencyStore> CreateStoreAsync()
+    {
+        _store = PostgreSqlReliabilityStore.Create(fixture.ConnectionString);
         return Task.FromResult<IIdempotencyStore>(_store);
     }
 

@@ -18,3 +18,7 @@ public sealed class FauxqsCollection : ICollectionFixture<FauxqsFixture>;
 /// <summary>Every test class on redis-server shares one server process.</summary>
 [CollectionDefinition(EmulatorCollections.Redis)]
 public sealed class RedisCollection : ICollectionFixture<RedisServerFixture>;
+
+/// <summary>Every test class on PostgreSQL shares one server (one initdb).</summary>
+[CollectionDefinition(EmulatorCollections.PostgreSql)]
+public sealed class PostgreSqlCollection : ICollectionFixture<PostgreSqlServerFixture>;

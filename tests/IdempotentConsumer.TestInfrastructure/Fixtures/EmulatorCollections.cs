@@ -24,4 +24,7 @@ public static class EmulatorCollections
 
     /// <summary>Tests sharing one <see cref="GarnetServerFixture"/>.</summary>
     public const string Garnet = "garnet";
+
+    /// <summary>Tests sharing one <see cref="PostgreSqlServerFixture"/>.</summary>
+    public const string PostgreSql = "postgresql";
 }
