@@ -24,4 +24,10 @@ public readonly struct IdempotencyInvocation<TPayload>
     /// An empty string means "no key".
     /// </summary>
     public string? KeyMaterial { get; init; }
+
+    /// <summary>
+    /// A record the caller has just read from this executor's store with a consistent read (a batch pre-check). When it
+    /// is the completed, unexpired record of this invocation's key, the executor replays it with no store call.
+    /// </summary>
+    public Records.IdempotencyRecord? KnownRecord { get; init; }
 }

@@ -30,6 +30,7 @@ public sealed class IdempotencyMiddleware<TMessage> : IMessageMiddleware<TMessag
             RawJson = typeof(TMessage) == typeof(string) ? null : context.RawBody,
             LeaseDuration = context.LeaseDuration,
             KeyMaterial = _keyFromContext is null ? null : _keyFromContext(context) ?? string.Empty,
+            KnownRecord = context.PrecheckedRecord,
         };
 
         IdempotencyOutcome<object?> outcome;
