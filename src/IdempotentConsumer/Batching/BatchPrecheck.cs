@@ -35,8 +35,7 @@ public sealed class BatchPrecheck<TMessage>
 
     /// <summary>
     /// Whether the read pays for this batch. <see cref="BatchPrecheckMode.Auto"/>: only when a record was delivered before
-    /// or two records share a body or a deduplication id, the signs of a duplicate that cost nothing to see (no key is
-    /// derived to decide).
+    /// (receive count above 1), the sign of a completed duplicate that costs nothing to see (no key is derived to decide).
     /// </summary>
     public bool ShouldRead(IReadOnlyList<IncomingMessage?> batch)
     {
@@ -123,34 +122,16 @@ public sealed class BatchPrecheck<TMessage>
         }
     }
 
+    // A redelivery is the one free sign that a key may already be completed: the record ran (or began) before. Copies
+    // of one key within a batch are no such sign: both are here, so neither has run, and the adapters already send
+    // only one of them to the store.
     private static bool LooksDuplicated(IReadOnlyList<IncomingMessage?> batch)
     {
-        HashSet<string>? bodies = null;
-        HashSet<string>? deduplicationIds = null;
         foreach (var incoming in batch)
         {
-            if (incoming is null)
-            {
-                continue;
-            }
-
-            if (incoming.ReceiveCount > 1)
+            if (incoming is { ReceiveCount: > 1 })
             {
                 return true;
-            }
-
-            if (batch.Count > 1)
-            {
-                bodies ??= new HashSet<string>(StringComparer.Ordinal);
-                if (!bodies.Add(incoming.Body))
-                {
-                    return true;
-                }
-
-                if (incoming.MessageDeduplicationId is { } id && !(deduplicationIds ??= new HashSet<string>(StringComparer.Ordinal)).Add(id))
-                {
-                    return true;
-                }
             }
         }
 

@@ -4,12 +4,12 @@ namespace IdempotentConsumer.Batching;
 public enum BatchPrecheckMode
 {
     /// <summary>
-    /// Read only when the batch suggests duplicates: a record delivered before (receive count above 1), or two records
-    /// with the same body or the same deduplication id. A batch of first deliveries pays no extra call.
+    /// Read only when a record of the batch was delivered before (receive count above 1). A batch of first deliveries
+    /// pays no extra call; copies of one key within a batch are grouped by the adapter without a read.
     /// </summary>
     Auto = 0,
 
-    /// <summary>Read every batch of two or more records (one extra call per batch when none is a duplicate).</summary>
+    /// <summary>Read every batch (one extra call per batch when none of its records is a completed duplicate).</summary>
     Always = 1,
 
     /// <summary>Never read: every record meets the store with its own conditional write.</summary>
