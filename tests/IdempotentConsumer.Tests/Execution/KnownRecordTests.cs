@@ -11,7 +11,7 @@ public sealed class KnownRecordTests
 {
     private static async Task<(ExecutorHarness Harness, FaultInjectingIdempotencyStore Store, Order Order, IdempotencyRecord Record)> CompletedAsync()
     {
-        var store = new FaultInjectingIdempotencyStore(new Stores.InMemoryIdempotencyStore());
+        var store = new FaultInjectingIdempotencyStore(new IdempotentConsumer.Stores.InMemoryIdempotencyStore());
         var h = new ExecutorHarness(store: store);
         var order = ExecutorHarness.NewOrder();
         await h.ExecuteAsync(order);
