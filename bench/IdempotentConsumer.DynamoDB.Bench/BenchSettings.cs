@@ -26,6 +26,9 @@ internal sealed record BenchSettings
     /// <summary>Also time bare SDK calls (the floor under the store).</summary>
     public bool RawProbe { get; init; }
 
+    /// <summary>Run the Lambda-shaped batch bench (pre-check modes, transactional mode) instead of the store bench and the peer.</summary>
+    public bool Batch { get; init; }
+
     public static BenchSettings Parse(string[] args)
     {
         var settings = new BenchSettings { PeerDirectory = DefaultPeerDirectory() };
@@ -43,6 +46,7 @@ internal sealed record BenchSettings
                 "--peer" => settings with { PeerDirectory = Path.GetFullPath(Next()) },
                 "--no-peer" => settings with { PeerDirectory = null },
                 "--raw" => settings with { RawProbe = true },
+                "--batch" => settings with { Batch = true, PeerDirectory = null },
                 "--help" or "-h" => throw new ArgumentException(Usage),
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'.{Environment.NewLine}{Usage}"),
             };
@@ -53,7 +57,7 @@ internal sealed record BenchSettings
 
     public const string Usage =
         "usage: IdempotentConsumer.DynamoDB.Bench [--n 2000] [--concurrency 16] [--warmup 300] [--rounds 2] "
-        + "[--backend dynamodb-local|dynalite|both | --endpoint http://127.0.0.1:PORT] [--peer DIR | --no-peer] [--raw]";
+        + "[--backend dynamodb-local|dynalite|both | --endpoint http://127.0.0.1:PORT] [--peer DIR | --no-peer] [--raw] [--batch]";
 
     private static string? DefaultPeerDirectory()
     {

@@ -61,6 +61,12 @@ foreach (var backend in settings.Backends)
             await RawCallProbe.RunAsync(rawClient, settings);
         }
 
+        if (settings.Batch)
+        {
+            ok &= await BatchRoundsAsync(settings, CreateClient);
+            continue;
+        }
+
         // Alternate who goes first, so neither side alone profits from a JVM or a table warmed by the other.
         var ourRounds = new List<IReadOnlyList<PhaseResult>>();
         var peerRounds = new List<PeerResult>();
@@ -122,6 +128,11 @@ foreach (var backend in settings.Backends)
     }
 }
 
+if (rows.Count == 0)
+{
+    return ok ? 0 : 1;
+}
+
 Console.WriteLine();
 Console.WriteLine($"best of {settings.Rounds} rounds, load average at the end {LoadAverage()}");
 Console.WriteLine("| backend | ours new rec/s | ours duplicate rec/s | ours cache-hit rec/s | calls per record new / duplicate / cache hit | peer new rec/s | peer duplicate rec/s | ours ÷ peer new / duplicate |");
@@ -129,6 +140,62 @@ Console.WriteLine("| --- | ---: | ---: | ---: | --- | ---: | ---: | --- |");
 rows.ForEach(Console.WriteLine);
 Console.WriteLine(ok ? "correctness: every record's handler ran exactly once (ours and peer)" : "correctness: FAILED (see handler runs above)");
 return ok ? 0 : 1;
+
+// Every phase of one round runs back to back on the same client and table, so the phases of a round are paired:
+// the ratios are taken per round, then their median is reported with the rounds' spread.
+static async Task<bool> BatchRoundsAsync(BenchSettings settings, Func<AwsCallCounter, AmazonDynamoDBClient> createClient)
+{
+    var rounds = new List<IReadOnlyList<PhaseResult>>();
+    for (var round = 1; round <= settings.Rounds; round++)
+    {
+        var phases = await new BatchBenchmark(settings).RunAsync(createClient);
+        foreach (var phase in phases)
+        {
+            Console.WriteLine($"   [{round}] {phase.Name,-26} {phase.RecordsPerSecond,8:0} records/s  {phase.CallsPerRecord * 10,5:0.##} calls/10 records ({phase.CallBreakdown})  "
+                + $"client CPU {phase.ClientCpuMicrosecondsPerRecord,5:0} µs/record  handler runs {phase.Executions}");
+        }
+
+        rounds.Add(phases);
+    }
+
+    static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    Console.WriteLine();
+    Console.WriteLine($"median of {rounds.Count} rounds (min-max), load average {LoadAverage()}");
+    Console.WriteLine("| phase | records/s | calls per 10 records | client CPU µs/record |");
+    Console.WriteLine("| --- | ---: | ---: | ---: |");
+    foreach (var name in rounds[0].Select(p => p.Name))
+    {
+        var runs = rounds.Select(r => r.Single(p => p.Name == name)).ToArray();
+        Console.WriteLine(FormattableString.Invariant(
+            $"| {name} | {Median(runs.Select(p => p.RecordsPerSecond)):0} ({runs.Min(p => p.RecordsPerSecond):0}-{runs.Max(p => p.RecordsPerSecond):0}) | {Median(runs.Select(p => p.CallsPerRecord * 10)):0.##} | {Median(runs.Select(p => p.ClientCpuMicrosecondsPerRecord)):0} |"));
+    }
+
+    void Ratio(string label, string after, string before)
+    {
+        var ratios = rounds.Select(r => r.Single(p => p.Name == after).RecordsPerSecond / r.Single(p => p.Name == before).RecordsPerSecond).ToArray();
+        Console.WriteLine(FormattableString.Invariant($"{label}: median of per-round ratios {Median(ratios):0.00}x ({ratios.Min():0.00}-{ratios.Max():0.00})"));
+    }
+
+    Ratio("duplicates, pre-check Auto ÷ Never", "batch duplicate (Auto)", "batch duplicate (Never)");
+    Ratio("new, pre-check Auto ÷ Never", "batch new (Auto)", "batch new (Never)");
+    Ratio("new, pre-check Always ÷ Never", "batch new (Always)", "batch new (Never)");
+    Ratio("new, transactional one-call ÷ two-call batch (Never)", "transactional new", "batch new (Never)");
+
+    var expected = new Dictionary<string, int>(StringComparer.Ordinal)
+    {
+        ["batch new (Never)"] = settings.Records, ["batch new (Auto)"] = settings.Records, ["batch new (Always)"] = settings.Records, ["transactional new"] = settings.Records,
+        // One-call mode runs the handler before the commit decides: a duplicate's run is discarded with its writes.
+        ["transactional duplicate"] = settings.Records,
+    };
+    var correct = rounds.All(r => r.All(p => p.Executions == expected.GetValueOrDefault(p.Name)));
+    Console.WriteLine(correct ? "correctness: every record's handler ran exactly once" : "correctness: FAILED (see handler runs above)");
+    return correct;
+}
 
 static string LoadAverage()
 {

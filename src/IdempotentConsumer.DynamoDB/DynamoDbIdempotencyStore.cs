@@ -3,6 +3,7 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using IdempotentConsumer.DynamoDB.Internal;
 using IdempotentConsumer.Exceptions;
+using IdempotentConsumer.Execution;
 using IdempotentConsumer.Records;
 using IdempotentConsumer.Stores;
 using Microsoft.Extensions.Options;
@@ -316,6 +317,78 @@ public sealed class DynamoDbIdempotencyStore : IIdempotencyStore
             pending = new KeysAndAttributes { Keys = unprocessed.Keys, ConsistentRead = true };
             await Task.Delay(BatchRetryDelay(attempt), _timeProvider, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// One-call mode: writes the COMPLETED record (when <see cref="OneCallCommit.Key"/> is set) and the handler's writes in
+    /// one TransactWriteItems, the record's put conditional like a begin. Lost: the record that blocked it, from the
+    /// cancellation reason (ALL_OLD) or, where the backend sends none, a consistent read.
+    /// </summary>
+    internal async ValueTask<BeginResult> CommitAsync(OneCallCommit commit, IReadOnlyList<TransactWriteItem> writes, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var items = new List<TransactWriteItem>(writes.Count + 1);
+        if (commit.Key is { } key)
+        {
+            _schema.ValidateKey(key);
+            var item = _mapper.CompletedItem(commit);
+            EnsureFits(key, DynamoDbItemSize.Of(item));
+            items.Add(new TransactWriteItem
+            {
+                Put = new Put
+                {
+                    TableName = _schema.TableName,
+                    Item = item,
+                    ConditionExpression = BeginCondition,
+                    ExpressionAttributeNames = _schema.BeginNames,
+                    ExpressionAttributeValues = new Dictionary<string, AttributeValue>(3, StringComparer.Ordinal)
+                    {
+                        [":now"] = new() { N = EpochTime.Seconds(commit.Now) },
+                        [":now_ms"] = new() { N = EpochTime.Milliseconds(commit.Now) },
+                        [":inprogress"] = new() { S = DynamoDbRecordSchema.InProgress },
+                    },
+                    ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
+                },
+            });
+        }
+
+        items.AddRange(writes);
+        if (items.Count == 0)
+        {
+            return BeginResult.Won();
+        }
+
+        var request = new TransactWriteItemsRequest { TransactItems = items, ClientRequestToken = ClientRequestToken(commit) };
+        try
+        {
+            await _client.TransactWriteItemsAsync(request, cancellationToken).ConfigureAwait(false);
+            return BeginResult.Won();
+        }
+        catch (TransactionCanceledException cancelled) when (commit.Key is not null && RecordConditionFailed(cancelled))
+        {
+            var old = cancelled.CancellationReasons[0].Item;
+            return BeginResult.Lost(old is { Count: > 0 } ? _mapper.ToRecord(old) : await GetAsync(commit.Key, cancellationToken).ConfigureAwait(false));
+        }
+        catch (TransactionCanceledException cancelled) when (cancelled.CancellationReasons?.Any(r => r.Code == "ConditionalCheckFailed") == true)
+        {
+            throw; // one of the handler's own conditions: its business rule, not the store's failure
+        }
+        catch (Exception exception) when (DynamoDbErrors.IsPersistenceFailure(exception, cancellationToken))
+        {
+            throw DynamoDbErrors.Persistence(exception, "TransactWriteItems (commit)", _schema.TableName, commit.Key);
+        }
+    }
+
+    private static bool RecordConditionFailed(TransactionCanceledException cancelled) =>
+        cancelled.CancellationReasons is { Count: > 0 } reasons && reasons[0].Code == "ConditionalCheckFailed";
+
+    // The same commit sent again (SDK retry, or the executor's retry after a lost reply) carries the same token, so
+    // DynamoDB applies it at most once; a new attempt has a new owner token, hence a new token. At most 36 characters.
+    private static string ClientRequestToken(OneCallCommit commit)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Concat(commit.Key, "\n", commit.OwnerToken)), hash);
+        return Convert.ToHexStringLower(hash[..16]);
     }
 
     private static TimeSpan BatchRetryDelay(int attempt)

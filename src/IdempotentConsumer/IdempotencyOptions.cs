@@ -100,6 +100,13 @@ public sealed class IdempotencyOptions
     /// </summary>
     public Func<object?, Records.IdempotencyRecord, object?>? ResponseHook { get; set; }
 
+    /// <summary>
+    /// Batch adapters (Lambda SQS batches, the worker's receives): whether the keys of a batch are read in one
+    /// consistent call first, so completed duplicates are answered from that read with no write. Default:
+    /// <see cref="Batching.BatchPrecheckMode.Auto"/>.
+    /// </summary>
+    public Batching.BatchPrecheckMode BatchPrecheck { get; set; } = Batching.BatchPrecheckMode.Auto;
+
     /// <summary>A copy whose changes do not reach these options (a built consumer captures its own).</summary>
     public IdempotencyOptions Clone() => (IdempotencyOptions)MemberwiseClone();
 
@@ -129,5 +136,6 @@ public sealed class IdempotencyOptions
         target.MaxInconsistentStateAttempts = MaxInconsistentStateAttempts;
         target.SerializerOptions = SerializerOptions;
         target.ResponseHook = ResponseHook;
+        target.BatchPrecheck = BatchPrecheck;
     }
 }

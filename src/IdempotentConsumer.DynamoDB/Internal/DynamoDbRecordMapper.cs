@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2.Model;
 using IdempotentConsumer.Exceptions;
+using IdempotentConsumer.Execution;
 using IdempotentConsumer.Records;
 using IdempotentConsumer.Stores;
 
@@ -20,6 +21,30 @@ internal sealed class DynamoDbRecordMapper(DynamoDbRecordSchema schema)
         if (request.PayloadHash is not null)
         {
             item[schema.ValidationAttribute] = new AttributeValue { S = request.PayloadHash };
+        }
+
+        return item;
+    }
+
+    /// <summary>The COMPLETED item a one-call commit writes (no lease).</summary>
+    public Dictionary<string, AttributeValue> CompletedItem(OneCallCommit commit)
+    {
+        var item = schema.Key(commit.Key!);
+        item[schema.StatusAttribute] = new AttributeValue { S = DynamoDbRecordSchema.Completed };
+        item[schema.ExpiryAttribute] = new AttributeValue { N = EpochTime.Seconds(commit.ExpiresAt) };
+        item[schema.OwnerAttribute] = new AttributeValue { S = commit.OwnerToken };
+        if (commit.ResponseNotStored)
+        {
+            item[schema.ResponseNotStoredAttribute] = new AttributeValue { BOOL = true };
+        }
+        else if (commit.ResponseData is not null)
+        {
+            item[schema.DataAttribute] = new AttributeValue { S = commit.ResponseData };
+        }
+
+        if (commit.PayloadHash is not null)
+        {
+            item[schema.ValidationAttribute] = new AttributeValue { S = commit.PayloadHash };
         }
 
         return item;

@@ -92,6 +92,7 @@ internal sealed class SqsConsumerRegistration<TMessage>
             transport,
             consumer.Pipeline,
             keys,
+            consumer.Precheck,
             services.GetRequiredService<IServiceScopeFactory>(),
             timeProvider,
             loggerFactory,

@@ -1,3 +1,4 @@
+using IdempotentConsumer.Batching;
 using IdempotentConsumer.Hosting.Options;
 using IdempotentConsumer.Hosting.Telemetry;
 using IdempotentConsumer.Pipeline;
@@ -19,6 +20,7 @@ internal sealed partial class SqsConsumer<TMessage>
     private readonly ISqsTransport _sqs;
     private readonly MessagePipeline<TMessage> _pipeline;
     private readonly ReceiveKeyReader<TMessage>? _keys;
+    private readonly BatchPrecheck<TMessage>? _precheck;
     private readonly IServiceScopeFactory _scopes;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -42,6 +44,7 @@ internal sealed partial class SqsConsumer<TMessage>
         ISqsTransport sqs,
         MessagePipeline<TMessage> pipeline,
         ReceiveKeyReader<TMessage>? keys,
+        BatchPrecheck<TMessage>? precheck,
         IServiceScopeFactory scopes,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
@@ -55,6 +58,7 @@ internal sealed partial class SqsConsumer<TMessage>
         _sqs = sqs;
         _pipeline = pipeline;
         _keys = keys;
+        _precheck = precheck;
         _scopes = scopes;
         _timeProvider = timeProvider;
         _logger = loggerFactory.CreateLogger("IdempotentConsumer.Hosting.SqsConsumer");
@@ -147,6 +151,46 @@ internal sealed partial class SqsConsumer<TMessage>
         foreach (var delivery in deliveries)
         {
             delivery.Heartbeat.Start();
+        }
+
+        if (_precheck is { } precheck && precheck.ShouldRead([.. deliveries.Select(d => d.Incoming)]))
+        {
+            // Off the poller's thread: the read is one store call, and the next receive must not wait for it.
+            _ = Task.Run(() => PrecheckThenDispatchAsync(precheck, deliveries));
+            return;
+        }
+
+        Dispatch(deliveries);
+    }
+
+    /// <summary>
+    /// Reads the receive's keys in one call before any message runs, so its completed duplicates are answered from
+    /// that read with no write. A failed read only costs the saving: every message still runs.
+    /// </summary>
+    private async Task PrecheckThenDispatchAsync(BatchPrecheck<TMessage> precheck, SqsDelivery[] deliveries)
+    {
+        try
+        {
+            var records = await precheck.ReadAsync([.. deliveries.Select(d => d.Incoming)], _unwindDeadline.Token).ConfigureAwait(false);
+            for (var i = 0; i < deliveries.Length; i++)
+            {
+                deliveries[i].Prechecked = records[i];
+            }
+        }
+        catch (Exception ex)
+        {
+            LogPrecheckFailed(_logger, ex, Name);
+        }
+        finally
+        {
+            Dispatch(deliveries);
+        }
+    }
+
+    private void Dispatch(SqsDelivery[] deliveries)
+    {
+        foreach (var delivery in deliveries)
+        {
             _dispatcher!.Dispatch(delivery);
         }
     }
@@ -251,6 +295,9 @@ internal sealed partial class SqsConsumer<TMessage>
 
     [LoggerMessage(EventId = 1505, Level = LogLevel.Debug, Message = "Message {MessageId} has the idempotency key of {LeaderId} from the same receive; it takes that message's result instead of running.")]
     private static partial void LogCopy(ILogger logger, string messageId, string leaderId);
+
+    [LoggerMessage(EventId = 1506, Level = LogLevel.Warning, Message = "SQS consumer {Name}: the batch pre-check failed; the receive runs without it.")]
+    private static partial void LogPrecheckFailed(ILogger logger, Exception exception, string name);
 
     [LoggerMessage(EventId = 1504, Level = LogLevel.Information, Message = "SQS consumer {Name} stopped.")]
     private static partial void LogStopped(ILogger logger, string name);

@@ -1,4 +1,5 @@
 using IdempotentConsumer.Pipeline;
+using IdempotentConsumer.Records;
 
 namespace IdempotentConsumer.Hosting.Worker;
 
@@ -30,6 +31,9 @@ internal sealed class SqsDelivery : IDisposable
 
     /// <summary>True once the shutdown timeout passed while this delivery was unfinished: it is handed back.</summary>
     public bool IsAbandoned => Volatile.Read(ref _abandoned) == 1;
+
+    /// <summary>The completed record the receive's batch pre-check read for this message's key; set before it is dispatched.</summary>
+    public IdempotencyRecord? Prechecked { get; set; }
 
     /// <summary>The first message of this receive with the same idempotency key, when this one is a copy of it: not run, it takes that one's result.</summary>
     public SqsDelivery? Leader { get; private set; }

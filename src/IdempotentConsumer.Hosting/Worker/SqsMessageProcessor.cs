@@ -161,6 +161,7 @@ internal sealed partial class SqsMessageProcessor<TMessage>
             var context = new MessageContext<TMessage>(delivery.Incoming, scope.ServiceProvider, delivery.HandlerToken)
             {
                 LeaseDuration = remaining > MinimumLease ? remaining : MinimumLease,
+                PrecheckedRecord = delivery.Prechecked,
             };
 
             delivery.Heartbeat.LeaseAccessor = () => context.Lease;

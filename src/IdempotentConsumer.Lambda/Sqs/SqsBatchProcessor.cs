@@ -2,6 +2,8 @@ using Amazon.Lambda.Core;
 using Amazon.Lambda.SQSEvents;
 using IdempotentConsumer.Consumers;
 using IdempotentConsumer.Lambda.Logging;
+using IdempotentConsumer.Pipeline;
+using IdempotentConsumer.Records;
 using Microsoft.Extensions.Logging;
 
 namespace IdempotentConsumer.Lambda.Sqs;
@@ -62,12 +64,13 @@ public sealed class SqsBatchProcessor<TMessage>
             .Select(record => record is null ? null : LambdaSqsTransportMessage.From(record, lambdaContext, invocation.Duplicates))
             .ToArray();
 
+        var (opened, prechecked) = await PrecheckAsync(messages, cancellationToken).ConfigureAwait(false);
         var isFifo = _scheduler.IsFifo(messages);
         var results = await _scheduler.RunAsync(
             messages,
             isFifo,
             lambdaContext.RemainingTime,
-            (message, token) => _records.RunAsync(message, invocation, token),
+            (i, token) => _records.RunAsync(messages[i], opened?[i], prechecked?[i], invocation, token),
             (message, reason) => SqsRecordResults.NotStarted(message, reason, invocation),
             cancellationToken).ConfigureAwait(false);
 
@@ -84,5 +87,29 @@ public sealed class SqsBatchProcessor<TMessage>
         }
 
         return batch;
+    }
+
+    // Opens the envelopes once, ahead of the batch, and reads the keys of completed duplicates in one call when the
+    // consumer's pre-check decides it pays; the records then run with what was read.
+    private async ValueTask<(OpenedRecord?[]? Opened, IReadOnlyList<IdempotencyRecord?>? Prechecked)> PrecheckAsync(
+        LambdaSqsTransportMessage?[] messages, CancellationToken cancellationToken)
+    {
+        if (Consumer.Precheck is not { } precheck || messages.Length == 0)
+        {
+            return (null, null);
+        }
+
+        var opened = new OpenedRecord?[messages.Length];
+        var incoming = new IncomingMessage?[messages.Length];
+        for (var i = 0; i < messages.Length; i++)
+        {
+            if (messages[i] is { } message)
+            {
+                opened[i] = _records.Open(message);
+                incoming[i] = opened[i]!.Incoming;
+            }
+        }
+
+        return (opened, await precheck.ReadAsync(incoming, cancellationToken).ConfigureAwait(false));
     }
 }

@@ -30,14 +30,14 @@ internal sealed class SqsBatchScheduler
     /// <param name="messages">The batch (a null record stays null: it fails on its own).</param>
     /// <param name="isFifo">Whether FIFO rules apply.</param>
     /// <param name="remaining">The invocation's remaining time, for the deadline.</param>
-    /// <param name="run">Runs one record; never throws.</param>
+    /// <param name="run">Runs the record at an index of <paramref name="messages"/>; never throws.</param>
     /// <param name="notStarted">The result of a record that is not started, and why.</param>
     /// <param name="cancellationToken">The caller's token.</param>
     public async Task<SqsRecordResult[]> RunAsync(
         IReadOnlyList<LambdaSqsTransportMessage?> messages,
         bool isFifo,
         TimeSpan remaining,
-        Func<LambdaSqsTransportMessage?, CancellationToken, Task<SqsRecordResult>> run,
+        Func<int, CancellationToken, Task<SqsRecordResult>> run,
         Func<LambdaSqsTransportMessage?, SqsRecordFailureReason, SqsRecordResult> notStarted,
         CancellationToken cancellationToken)
     {
@@ -48,7 +48,7 @@ internal sealed class SqsBatchScheduler
 
         if (!isFifo)
         {
-            await RunConcurrentlyAsync(messages.Count, async i => results[i] = await run(messages[i], token).ConfigureAwait(false)).ConfigureAwait(false);
+            await RunConcurrentlyAsync(messages.Count, async i => results[i] = await run(i, token).ConfigureAwait(false)).ConfigureAwait(false);
         }
         else if (_options.FifoFailureMode == FifoFailureMode.FailRestOfBatch)
         {
@@ -68,7 +68,7 @@ internal sealed class SqsBatchScheduler
             var failed = false;
             foreach (var i in indices)
             {
-                var result = failed ? notStarted(messages[i], propagated) : await run(messages[i], token).ConfigureAwait(false);
+                var result = failed ? notStarted(messages[i], propagated) : await run(i, token).ConfigureAwait(false);
                 results[i] = result;
                 failed = !result.IsSuccess;
             }

@@ -1,6 +1,7 @@
 using IdempotentConsumer.Lambda.Envelopes;
 using IdempotentConsumer.Exceptions;
 using IdempotentConsumer.Pipeline;
+using IdempotentConsumer.Records;
 using IdempotentConsumer.Sqs;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -26,7 +27,26 @@ internal sealed class SqsRecordProcessor<TMessage>
         _scopeFactory = services.GetService<IServiceScopeFactory>();
     }
 
-    public async Task<SqsRecordResult> RunAsync(LambdaSqsTransportMessage? message, SqsInvocation invocation, CancellationToken cancellationToken)
+    /// <summary>Opens the record's envelope ahead of the batch; never throws (a failure is kept for the record's run to report).</summary>
+    public OpenedRecord Open(LambdaSqsTransportMessage message)
+    {
+        try
+        {
+            var content = _options.Envelope.Open(message.Record);
+            return new OpenedRecord(content, content.IsIgnored ? null : SqsIncomingMessages.ToIncoming(message, content.Body, content.DefaultKey), null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new OpenedRecord(default, null, ex);
+        }
+    }
+
+    /// <param name="message">The record (null fails on its own).</param>
+    /// <param name="opened">The record already opened by <see cref="Open"/>, or null to open it here.</param>
+    /// <param name="prechecked">The completed record the batch pre-check read for its key, if any.</param>
+    /// <param name="invocation">The invocation.</param>
+    /// <param name="cancellationToken">The invocation's deadline.</param>
+    public async Task<SqsRecordResult> RunAsync(LambdaSqsTransportMessage? message, OpenedRecord? opened, IdempotencyRecord? prechecked, SqsInvocation invocation, CancellationToken cancellationToken)
     {
         try
         {
@@ -51,22 +71,18 @@ internal sealed class SqsRecordProcessor<TMessage>
                 return SqsRecordResults.NotStarted(message, SqsRecordFailureReason.LeaseTooShort, invocation);
             }
 
-            SqsEnvelopeContent opened;
-            try
+            opened ??= Open(message);
+            if (opened.Error is { } openError)
             {
-                opened = _options.Envelope.Open(message.Record);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                return SqsRecordResults.FailedOutsidePipeline(message, ex, false, invocation);
+                return SqsRecordResults.FailedOutsidePipeline(message, openError, false, invocation);
             }
 
-            if (opened.IsIgnored)
+            if (opened.Content.IsIgnored)
             {
-                return SqsRecordResults.Ignored(message, _options.Envelope.Name, opened.IgnoreReason!, invocation);
+                return SqsRecordResults.Ignored(message, _options.Envelope.Name, opened.Content.IgnoreReason!, invocation);
             }
 
-            return await RunPipelineAsync(message, opened, lease, invocation, cancellationToken).ConfigureAwait(false);
+            return await RunPipelineAsync(message, opened.Incoming!, prechecked, lease, invocation, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -75,13 +91,12 @@ internal sealed class SqsRecordProcessor<TMessage>
         }
     }
 
-    private async Task<SqsRecordResult> RunPipelineAsync(LambdaSqsTransportMessage message, SqsEnvelopeContent opened, TimeSpan lease, SqsInvocation invocation, CancellationToken cancellationToken)
+    private async Task<SqsRecordResult> RunPipelineAsync(LambdaSqsTransportMessage message, IncomingMessage incoming, IdempotencyRecord? prechecked, TimeSpan lease, SqsInvocation invocation, CancellationToken cancellationToken)
     {
-        var incoming = SqsIncomingMessages.ToIncoming(message, opened.Body, opened.DefaultKey);
         var scope = _scopeFactory?.CreateAsyncScope();
         try
         {
-            var context = new MessageContext<TMessage>(incoming, scope?.ServiceProvider ?? _services, cancellationToken) { LeaseDuration = lease };
+            var context = new MessageContext<TMessage>(incoming, scope?.ServiceProvider ?? _services, cancellationToken) { LeaseDuration = lease, PrecheckedRecord = prechecked };
             var processed = await _pipeline.ProcessAsync(context).ConfigureAwait(false);
             return SqsRecordResults.FromPipeline(message, incoming.ReceiveCount, processed, cancellationToken.IsCancellationRequested, invocation);
         }

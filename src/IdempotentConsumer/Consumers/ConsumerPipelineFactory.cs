@@ -107,6 +107,12 @@ public static class ConsumerPipelineFactory
             builder.Use(middleware(services));
         }
 
-        return new ConsumerPipeline<TMessage>(builder.Build(handler.Terminal), executor, idempotency, retry);
+        var pipeline = builder.Build(handler.Terminal);
+        return new ConsumerPipeline<TMessage>(pipeline, executor, idempotency, retry)
+        {
+            Precheck = executor is null || executor.IsDisabled || idempotency.BatchPrecheck == Batching.BatchPrecheckMode.Never
+                ? null
+                : new Batching.BatchPrecheck<TMessage>(executor, pipeline.Deserializer, keyFromMessage, loggerFactory?.CreateLogger<Batching.BatchPrecheck<TMessage>>()),
+        };
     }
 }

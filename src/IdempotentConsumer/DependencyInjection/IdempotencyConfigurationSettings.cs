@@ -38,6 +38,8 @@ internal sealed class IdempotencyConfigurationSettings
 
     public int? MaxInconsistentStateAttempts { get; set; }
 
+    public Batching.BatchPrecheckMode? BatchPrecheck { get; set; }
+
     public void ApplyTo(IdempotencyOptions options)
     {
         options.KeyPrefix = KeyPrefix ?? options.KeyPrefix;
@@ -54,5 +56,6 @@ internal sealed class IdempotencyConfigurationSettings
         options.HashAlgorithm = HashAlgorithm ?? options.HashAlgorithm;
         options.Disabled = Disabled ?? options.Disabled;
         options.MaxInconsistentStateAttempts = MaxInconsistentStateAttempts ?? options.MaxInconsistentStateAttempts;
+        options.BatchPrecheck = BatchPrecheck ?? options.BatchPrecheck;
     }
 }

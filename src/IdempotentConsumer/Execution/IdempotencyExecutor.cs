@@ -170,6 +170,16 @@ public sealed partial class IdempotencyExecutor
             _cache.TryRemove(key);
         }
 
+        if (invocation.KnownRecord is { Status: IdempotencyRecordStatus.Completed } known
+            && string.Equals(known.Key, key, StringComparison.Ordinal)
+            && !known.IsExpired(_timeProvider.GetUtcNow()))
+        {
+            // A completed record never goes back to in progress before it expires: the caller's read still holds.
+            IdempotencyTelemetry.PrecheckHits.Add(1);
+            _cache?.AddOrUpdate(key, known);
+            return Replay(known, validationHash, resultType, activity);
+        }
+
         var lease = invocation.LeaseDuration ?? Options.InProgressLease;
         for (var attempt = 1; ; attempt++)
         {

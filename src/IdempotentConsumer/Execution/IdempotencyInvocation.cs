@@ -30,4 +30,10 @@ public readonly struct IdempotencyInvocation<TPayload>
     /// (<see cref="IdempotencyOptions.KeyAttribute"/>) reads its key hash here. Null: the key comes from the payload.
     /// </summary>
     public IReadOnlyDictionary<string, string>? Attributes { get; init; }
+
+    /// <summary>
+    /// A record the caller has just read from this executor's store with a consistent read (a batch pre-check). When it
+    /// is the completed, unexpired record of this invocation's key, the executor replays it with no store call.
+    /// </summary>
+    public Records.IdempotencyRecord? KnownRecord { get; init; }
 }

@@ -31,6 +31,7 @@ public sealed class IdempotencyMiddleware<TMessage> : IMessageMiddleware<TMessag
             LeaseDuration = context.LeaseDuration,
             KeyMaterial = _keyFromContext is null ? null : _keyFromContext(context) ?? string.Empty,
             Attributes = context.Attributes,
+            KnownRecord = context.PrecheckedRecord,
         };
 
         IdempotencyOutcome<object?> outcome;

@@ -43,6 +43,12 @@ public sealed class MessageContext<TMessage>
     /// <summary>The in-progress lease the adapter allows (Lambda remaining time, worker visibility timeout); null: the options' default.</summary>
     public TimeSpan? LeaseDuration { get; init; }
 
+    /// <summary>
+    /// The completed record a batch pre-check read for this message's key (see <see cref="Batching.BatchPrecheck{TMessage}"/>);
+    /// the idempotency step replays it with no store call. Null: no pre-check, or nothing completed for the key.
+    /// </summary>
+    public Records.IdempotencyRecord? PrecheckedRecord { get; init; }
+
     /// <summary>The full idempotency key, once the idempotency middleware derived it.</summary>
     public string? IdempotencyKey { get; internal set; }
 

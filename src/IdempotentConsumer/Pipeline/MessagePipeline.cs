@@ -28,6 +28,9 @@ public sealed partial class MessagePipeline<TMessage>
         _dispositions = dispositions;
     }
 
+    /// <summary>Reads bodies the way <see cref="ProcessAsync(MessageContext{TMessage})"/> does (the batch pre-check derives keys with it).</summary>
+    internal MessageBodyDeserializer<TMessage> Deserializer => _deserializer;
+
     /// <summary>The policy that turns each result into a <see cref="MessageDisposition"/>.</summary>
     public DispositionPolicy Dispositions => _dispositions;
 

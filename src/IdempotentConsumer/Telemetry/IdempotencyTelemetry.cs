@@ -23,6 +23,9 @@ public static class IdempotencyTelemetry
     internal static readonly Counter<long> InProgressRejections = Meter.CreateCounter<long>("idempotency.in_progress_rejections", description: "Duplicates rejected because another attempt holds the lease.");
     internal static readonly Counter<long> ValidationFailures = Meter.CreateCounter<long>("idempotency.validation_failures", description: "Duplicates whose payload hash did not match the stored one.");
     internal static readonly Counter<long> Unguarded = Meter.CreateCounter<long>("idempotency.unguarded", description: "Executions without idempotency (no key and not required, or disabled).");
+    internal static readonly Counter<long> PrecheckReads = Meter.CreateCounter<long>("idempotency.precheck.reads", description: "Batch pre-checks taken: one consistent batch read of a batch's keys.");
+    internal static readonly Counter<long> PrecheckSkips = Meter.CreateCounter<long>("idempotency.precheck.skips", description: "Batches the pre-check decided not to read (Auto: no sign of a duplicate).");
+    internal static readonly Counter<long> PrecheckHits = Meter.CreateCounter<long>("idempotency.precheck.hits", description: "Duplicates answered from a batch pre-check's read with no write.");
     internal static readonly Counter<long> CacheHits = Meter.CreateCounter<long>("idempotency.cache_hits", description: "Duplicates answered from the local cache with no store call.");
     internal static readonly Histogram<double> StoreDuration = Meter.CreateHistogram<double>("idempotency.store.duration", unit: "ms", description: "Latency of idempotency store calls.");
 

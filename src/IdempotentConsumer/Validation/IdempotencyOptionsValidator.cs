@@ -27,6 +27,7 @@ public sealed class IdempotencyOptionsValidator : IValidateOptions<IdempotencyOp
         errors.Check(Enum.IsDefined(options.HashAlgorithm), $"HashAlgorithm {options.HashAlgorithm} is not supported.");
         errors.Check(options.KeyAttribute is null || !string.IsNullOrWhiteSpace(options.KeyAttribute), "KeyAttribute must be null or a non-empty attribute name.");
         errors.Check(Enum.IsDefined(options.KeyAttributeFallback), $"KeyAttributeFallback {options.KeyAttributeFallback} is not supported.");
+        errors.Check(Enum.IsDefined(options.BatchPrecheck), $"BatchPrecheck {options.BatchPrecheck} is not a BatchPrecheckMode.");
         return errors;
     }
 }

@@ -53,7 +53,7 @@ public sealed class SqsConsumerShutdownTests
         };
         var pipeline = new MessagePipelineBuilder<string>().Build(handler);
         var scopes = new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>();
-        return new SqsConsumer<string>("q", options, new AwsSqsTransport(_sqs.Object), pipeline, null, scopes, TimeProvider.System, NullLoggerFactory.Instance);
+        return new SqsConsumer<string>("q", options, new AwsSqsTransport(_sqs.Object), pipeline, null, null, scopes, TimeProvider.System, NullLoggerFactory.Instance);
     }
 
     [Fact]

@@ -172,6 +172,7 @@ public sealed class AddIdempotencyTests
                 var t when t == typeof(int) => (int)current! + 7,
                 var t when t == typeof(IdempotencyHashAlgorithm) => IdempotencyHashAlgorithm.Md5,
                 var t when t == typeof(KeyAttributeFallback) => KeyAttributeFallback.Fail,
+                var t when t == typeof(Batching.BatchPrecheckMode) => Batching.BatchPrecheckMode.Always,
                 _ => null,
             };
             if (value is null)
@@ -191,7 +192,7 @@ public sealed class AddIdempotencyTests
 
         Assert.Equal(["KeySource", "PayloadValidationSource", "ResponseHook", "SerializerOptions"], codeOnly.Order());
         Assert.All(expected, e => Assert.Equal(e.Value, typeof(IdempotencyOptions).GetProperty(e.Key)!.GetValue(options)));
-        Assert.Equal(14, expected.Count);
+        Assert.Equal(15, expected.Count);
     }
 
     [Fact]

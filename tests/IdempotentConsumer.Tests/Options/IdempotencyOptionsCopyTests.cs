@@ -31,6 +31,7 @@ public sealed class IdempotencyOptionsCopyTests
             MaxInconsistentStateAttempts = 9,
             SerializerOptions = new JsonSerializerOptions(),
             ResponseHook = (response, _) => response,
+            BatchPrecheck = Batching.BatchPrecheckMode.Never,
         };
         var target = new IdempotencyOptions();
 
