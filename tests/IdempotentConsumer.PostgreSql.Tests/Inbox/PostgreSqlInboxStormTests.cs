@@ -35,7 +35,7 @@ public sealed class PostgreSqlInboxStormTests(PostgreSqlServerFixture postgres, 
                 await tables.ShipAsync(attempt.Inbox!, order, ct);
                 attempt.Effect = effect;
             })
-            .ConfigurePipeline(pipeline => pipeline
+            .ConfigureConsumer(consumer => consumer
                 .Use(RecordCommittedEffects)
                 .UsePostgreSqlInbox(tables.Store)
                 .Use(ExposeInbox))
