@@ -33,6 +33,11 @@ internal static class EvictCommand
             RecordView.WriteDetail(console.Error, record, now);
             await console.Error.WriteAsync($"Evict this record from {target.Description}? The next delivery of its message runs the handler again. [y/N] ").ConfigureAwait(false);
             var answer = (await console.In.ReadLineAsync(cancellationToken).ConfigureAwait(false))?.Trim();
+            if (Console.IsInputRedirected)
+            {
+                // A piped answer is not echoed: end the prompt's line before the log line.
+                await console.Error.WriteLineAsync().ConfigureAwait(false);
+            }
             if (answer is not ("y" or "Y" or "yes"))
             {
                 await console.Error.WriteLineAsync("Not evicted.").ConfigureAwait(false);
