@@ -171,6 +171,7 @@ public sealed class AddIdempotencyTests
                 var t when t == typeof(bool) => !(bool)current!,
                 var t when t == typeof(int) => (int)current! + 7,
                 var t when t == typeof(IdempotencyHashAlgorithm) => IdempotencyHashAlgorithm.Md5,
+                var t when t == typeof(IdempotencyKeyFormat) => IdempotencyKeyFormat.Powertools,
                 _ => null,
             };
             if (value is null)
@@ -190,7 +191,7 @@ public sealed class AddIdempotencyTests
 
         Assert.Equal(["KeySource", "PayloadValidationSource", "ResponseHook", "SerializerOptions"], codeOnly.Order());
         Assert.All(expected, e => Assert.Equal(e.Value, typeof(IdempotencyOptions).GetProperty(e.Key)!.GetValue(options)));
-        Assert.Equal(11, expected.Count);
+        Assert.Equal(12, expected.Count);
     }
 
     [Fact]
