@@ -21,6 +21,7 @@ internal static class ToolApp
         STORE: --store dynamodb --table T [--endpoint URL] [--region R] [--key-attr A] [--sort-key-attr A]
                                           [--partition-value V] [--powertools-interop]
                --store sqlite --database FILE [--table T]
+               --store redis --connection HOST:PORT [--key-prefix idempotency:] [--database N]
         Exit codes: 0 ok, 1 store failure, 2 bad input, 3 no such record, 4 eviction not confirmed.
         """;
 
@@ -52,7 +53,7 @@ internal static class ToolApp
             await error.WriteLineAsync("error: " + exception.Message).ConfigureAwait(false);
             return ExitCodes.BadInput;
         }
-        catch (Exception exception) when (exception is IdempotencyException or Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or Microsoft.Data.Sqlite.SqliteException or IOException)
+        catch (Exception exception) when (exception is IdempotencyException or Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or Microsoft.Data.Sqlite.SqliteException or StackExchange.Redis.RedisException or IOException)
         {
             await error.WriteLineAsync("error: " + exception.Message).ConfigureAwait(false);
             return ExitCodes.StoreFailure;

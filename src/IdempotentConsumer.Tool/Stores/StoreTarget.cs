@@ -1,15 +1,17 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using IdempotentConsumer.DynamoDB;
+using IdempotentConsumer.Redis;
 using IdempotentConsumer.Sqlite;
 using IdempotentConsumer.Stores;
 using IdempotentConsumer.Tool.Cli;
 using Microsoft.Data.Sqlite;
+using StackExchange.Redis;
 
 namespace IdempotentConsumer.Tool.Stores;
 
 /// <summary>
-/// The store a command works on, from <c>--store dynamodb|sqlite</c> and its options. Opening checks that the
+/// The store a command works on, from <c>--store dynamodb|sqlite|redis</c> and its options. Opening checks that the
 /// table exists, so a misspelt name is a clear error instead of an empty listing (or, on SQLite, a new table).
 /// </summary>
 internal sealed class StoreTarget : IAsyncDisposable
@@ -30,12 +32,13 @@ internal sealed class StoreTarget : IAsyncDisposable
 
     public static async Task<StoreTarget> OpenAsync(ToolArguments args, CancellationToken cancellationToken)
     {
-        var kind = args.RequiredOption("store", "dynamodb or sqlite");
+        var kind = args.RequiredOption("store", "dynamodb, sqlite or redis");
         return kind switch
         {
             "dynamodb" => await OpenDynamoDbAsync(args, cancellationToken).ConfigureAwait(false),
             "sqlite" => OpenSqlite(args),
-            _ => throw new UsageException($"Unknown store '{kind}': use --store dynamodb or --store sqlite."),
+            "redis" => await OpenRedisAsync(args).ConfigureAwait(false),
+            _ => throw new UsageException($"Unknown store '{kind}': use --store dynamodb, sqlite or redis."),
         };
     }
 
@@ -115,6 +118,36 @@ internal sealed class StoreTarget : IAsyncDisposable
 
         var store = new SqliteIdempotencyStore(new SqliteIdempotencyStoreOptions { DataSource = path, TableName = table });
         return new StoreTarget(store, $"sqlite table '{table}' in {path}", store);
+    }
+
+    private static async Task<StoreTarget> OpenRedisAsync(ToolArguments args)
+    {
+        var options = new RedisIdempotencyStoreOptions { ConnectionString = args.RequiredOption("connection", "the Redis connection string (host:port,...)") };
+        options.KeyPrefix = args.Option("key-prefix") ?? options.KeyPrefix;
+        if (args.Option("database") is { } database)
+        {
+            options.Database = int.TryParse(database, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
+                ? number
+                : throw new UsageException($"Option --database must be a Redis database number (was '{database}').");
+        }
+
+        IConnectionMultiplexer connection;
+        try
+        {
+            connection = await ConnectionMultiplexer.ConnectAsync(options.ConnectionString).ConfigureAwait(false);
+        }
+        catch (RedisConnectionException exception)
+        {
+            throw new UsageException($"Cannot reach Redis at '{options.ConnectionString}': {exception.Message}");
+        }
+
+        var store = new RedisIdempotencyStore(connection, options);
+        return new StoreTarget(store, $"redis keys '{options.KeyPrefix}*' at {options.ConnectionString}", new MultiplexerOwner(connection));
+    }
+
+    private sealed class MultiplexerOwner(IConnectionMultiplexer connection) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await connection.DisposeAsync().ConfigureAwait(false);
     }
 
     private sealed class ClientOwner(IDisposable client) : IAsyncDisposable
