@@ -25,6 +25,7 @@ public sealed class IdempotencyOptionsValidator : IValidateOptions<IdempotencyOp
         errors.Check(options.SerializerOptions is not null, "SerializerOptions must be set.");
         errors.Check(options.MaxInconsistentStateAttempts >= 1, "MaxInconsistentStateAttempts must be at least 1.");
         errors.Check(Enum.IsDefined(options.HashAlgorithm), $"HashAlgorithm {options.HashAlgorithm} is not supported.");
+        errors.Check(Enum.IsDefined(options.KeyFormat), $"KeyFormat {options.KeyFormat} is not supported.");
         return errors;
     }
 }
