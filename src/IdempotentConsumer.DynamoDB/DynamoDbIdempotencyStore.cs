@@ -15,7 +15,7 @@ namespace IdempotentConsumer.DynamoDB;
 /// blocking item (ALL_OLD) when it fails; complete, release and lease extension are conditional on the
 /// owner token; reads are strongly consistent. The item schema is Powertools' by default.
 /// </summary>
-public sealed class DynamoDbIdempotencyStore : IIdempotencyStore
+public sealed partial class DynamoDbIdempotencyStore : IIdempotencyStore, IIdempotencyStoreAdmin
 {
     private const string BeginCondition =
         "attribute_not_exists(#id) OR #expiry <= :now OR (#status = :inprogress AND attribute_exists(#lease) AND #lease <= :now_ms)";
@@ -116,7 +116,7 @@ public sealed class DynamoDbIdempotencyStore : IIdempotencyStore
         if (request.ResponseData is not null && !request.ResponseNotStored)
         {
             set += ", #data = :data";
-            values[":data"] = new AttributeValue { S = request.ResponseData };
+            values[":data"] = _mapper.DataValue(request.ResponseData);
         }
         else
         {

@@ -60,6 +60,14 @@ public sealed class DynamoDbIdempotencyStoreOptions
     public string ResponseNotStoredAttributeName { get; set; } = "response_not_stored";
 
     /// <summary>
+    /// Stores the response in <see cref="DataAttributeName"/> as a native DynamoDB value (a map for an object, as
+    /// Powertools for AWS Lambda writes it) instead of JSON text, and reads either form. Turn it on, with
+    /// <see cref="IdempotencyOptions.KeyFormat"/> set to <see cref="Keys.IdempotencyKeyFormat.Powertools"/>, when
+    /// a Powertools consumer shares the table (docs/interop.md). Default: false.
+    /// </summary>
+    public bool PowertoolsInterop { get; set; }
+
+    /// <summary>
     /// How many BatchGetItem calls one batch of up to 100 keys may take while DynamoDB keeps returning
     /// unprocessed keys (with exponential backoff between them). Default: 8.
     /// </summary>

@@ -21,7 +21,7 @@ namespace IdempotentConsumer.Redis;
 /// and while a record is in progress that expiration is never before its lease end, so Redis never removes a record
 /// under a live handler. Register one instance for the application (a singleton).
 /// </remarks>
-public sealed class RedisIdempotencyStore : IIdempotencyStore, IAsyncDisposable, IDisposable
+public sealed partial class RedisIdempotencyStore : IIdempotencyStore, IIdempotencyStoreAdmin, IAsyncDisposable, IDisposable
 {
     private const string Yes = "1";
     private const string No = "0";

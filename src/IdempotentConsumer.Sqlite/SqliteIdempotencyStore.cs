@@ -18,7 +18,7 @@ namespace IdempotentConsumer.Sqlite;
 /// <see cref="PurgeExpiredAsync"/> (SQLite has no TTL). One instance is meant to live for the whole
 /// application (register it as a singleton); dispose it to close its connections.
 /// </remarks>
-public sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposable, IDisposable
+public sealed class SqliteIdempotencyStore : IIdempotencyStore, IIdempotencyStoreAdmin, IAsyncDisposable, IDisposable
 {
     private readonly SqliteStatements _sql;
     private readonly SqliteOperationRunner _runner;
@@ -208,6 +208,7 @@ public sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposable
     /// still live at <paramref name="now"/>. Expired records never block a new attempt either way.
     /// </summary>
     /// <returns>How many records were deleted.</returns>
+    /// <inheritdoc cref="IIdempotencyStoreAdmin.PurgeExpiredAsync" path="/exception" />
     public ValueTask<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
@@ -222,6 +223,51 @@ public sealed class SqliteIdempotencyStore : IIdempotencyStore, IAsyncDisposable
                 return new ValueTask<int>(delete.ExecuteNonQueryAsync(ct));
             },
             cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<IdempotencyRecord>> ListAsync(IdempotencyRecordFilter filter, DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        return _runner.ReadAsync<IReadOnlyList<IdempotencyRecord>>(
+            "list",
+            null,
+            async (connection, ct) =>
+            {
+                var select = connection.Command(_sql.List);
+                select.Parameters.AddWithValue("@filter", (int)filter);
+                select.Parameters.AddWithValue("@nowSeconds", now.ToUnixTimeSeconds());
+                select.Parameters.AddWithValue("@nowMs", now.ToUnixTimeMilliseconds());
+                select.Parameters.AddWithValue("@limit", limit);
+                var found = new List<IdempotencyRecord>();
+                await using var reader = await select.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    found.Add(SqliteRecordReader.Read(reader));
+                }
+
+                return found;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(key);
+        var changed = await _runner.WriteAsync(
+            "delete",
+            key,
+            (connection, ct) =>
+            {
+                var delete = connection.Command(_sql.Delete);
+                delete.Parameters.AddWithValue("@key", key);
+                return new ValueTask<int>(delete.ExecuteNonQueryAsync(ct));
+            },
+            cancellationToken).ConfigureAwait(false);
+        return changed > 0;
     }
 
     /// <summary>Closes the store's idle connections; connections still in use close when their operation ends.</summary>

@@ -78,6 +78,13 @@ public sealed class IdempotencyOptions
     public IdempotencyHashAlgorithm HashAlgorithm { get; set; } = IdempotencyHashAlgorithm.Sha256;
 
     /// <summary>
+    /// How key material is written and hashed: <see cref="IdempotencyKeyFormat.Default"/>, or
+    /// <see cref="IdempotencyKeyFormat.Powertools"/> to share records with Powertools for AWS Lambda (use
+    /// <see cref="IdempotencyHashAlgorithm.Md5"/> with it, Powertools' default).
+    /// </summary>
+    public IdempotencyKeyFormat KeyFormat { get; set; } = IdempotencyKeyFormat.Default;
+
+    /// <summary>
     /// Turns idempotency off (the handler always runs, no store call). Also forced on by the environment
     /// variables <c>IDEMPOTENCY_DISABLED</c> or <c>POWERTOOLS_IDEMPOTENCY_DISABLED</c> set to a true value.
     /// </summary>
@@ -137,5 +144,6 @@ public sealed class IdempotencyOptions
         target.SerializerOptions = SerializerOptions;
         target.ResponseHook = ResponseHook;
         target.BatchPrecheck = BatchPrecheck;
+        target.KeyFormat = KeyFormat;
     }
 }

@@ -31,6 +31,12 @@ public static class EmulatorInstaller
             missing.Add("node_modules matching tests/infra/package-lock.json");
         }
 
+        var peerStamp = Path.Combine(RepoPaths.PowertoolsPeerDirectory, "node_modules", ".ic-install-stamp");
+        if (!File.Exists(peerStamp) || File.ReadAllText(peerStamp).Trim() != HashFile(Path.Combine(RepoPaths.PowertoolsPeerDirectory, "package-lock.json")))
+        {
+            missing.Add("Powertools peer node_modules matching tests/infra/powertools-peer/package-lock.json");
+        }
+
         RequireFile(Path.Combine(RepoPaths.DynamoDbLocalDirectory, "DynamoDBLocal.jar"), "DynamoDB Local", missing);
         RequireFile(Path.Combine(RepoPaths.DynamoDbLocalDirectory, ".ic-install-stamp"), "DynamoDB Local install stamp", missing);
         if (!IsOnPath("redis-server"))

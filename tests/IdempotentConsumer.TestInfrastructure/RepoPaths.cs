@@ -22,6 +22,9 @@ public static class RepoPaths
     /// <summary>The DynamoDB Local jar and its native libraries.</summary>
     public static string DynamoDbLocalDirectory => Path.Combine(EmulatorsDirectory, "dynamodb-local");
 
+    /// <summary><c>tests/infra/powertools-peer</c>: Powertools for AWS Lambda (TypeScript), for the DynamoDB interop tests.</summary>
+    public static string PowertoolsPeerDirectory => Path.Combine(InfraDirectory, "powertools-peer");
+
     /// <summary>The installer script every emulator fixture runs when something is missing.</summary>
     public static string InstallScript => Path.Combine(InfraDirectory, "install.sh");
 

@@ -50,6 +50,16 @@ if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$lock_hash" ]]; then
   echo "$lock_hash" > "$stamp"
 fi
 
+# --- Powertools peer (the DynamoDB interop tests run it as a node process) ------------------------------
+peer_dir="$INFRA_DIR/powertools-peer"
+peer_hash="$(sha256sum "$peer_dir/package-lock.json" | cut -d' ' -f1)"
+peer_stamp="$peer_dir/node_modules/.ic-install-stamp"
+if [[ ! -f "$peer_stamp" || "$(cat "$peer_stamp")" != "$peer_hash" ]]; then
+  log "npm ci (Powertools peer)"
+  (cd "$peer_dir" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$peer_hash" > "$peer_stamp"
+fi
+
 # --- Java (DynamoDB Local) ------------------------------------------------------------------------
 java_major() {
   java -version 2>&1 | awk -F'"' '/version/ { split($2, v, "."); print (v[1] == "1" ? v[2] : v[1]); exit }'

@@ -79,10 +79,27 @@ internal sealed class DynamoDbRecordMapper(DynamoDbRecordSchema schema)
             ExpiresAt = expiresAt,
             InProgressExpiresAt = lease,
             PayloadHash = ReadString(item, schema.ValidationAttribute, required: false, key),
-            ResponseData = status == IdempotencyRecordStatus.Completed ? ReadString(item, schema.DataAttribute, required: false, key) : null,
+            ResponseData = status == IdempotencyRecordStatus.Completed ? ReadData(item, key) : null,
             ResponseNotStored = status == IdempotencyRecordStatus.Completed && ReadFlag(item, schema.ResponseNotStoredAttribute, key),
             OwnerToken = ReadString(item, schema.OwnerAttribute, required: false, key),
         };
+    }
+
+    /// <summary>The attribute value a completed record's response is written as.</summary>
+    public AttributeValue DataValue(string responseData) =>
+        schema.PowertoolsInterop ? DynamoDbJsonValue.FromJson(responseData) : new AttributeValue { S = responseData };
+
+    private string? ReadData(Dictionary<string, AttributeValue> item, string key)
+    {
+        if (!schema.PowertoolsInterop)
+        {
+            return ReadString(item, schema.DataAttribute, required: false, key);
+        }
+
+        // Powertools stores the result itself (a map, a string, a number...); absent means it returned undefined.
+        return item.TryGetValue(schema.DataAttribute, out var value) && value is not null
+            ? DynamoDbJsonValue.ToJson(value, key, schema.DataAttribute)
+            : null;
     }
 
     private static string? ReadString(Dictionary<string, AttributeValue> item, string attribute, bool required, string? keyForMessage)

@@ -39,6 +39,7 @@ internal sealed class DynamoDbRecordSchema
         }
 
         MaxBatchGetAttempts = options.MaxBatchGetAttempts;
+        PowertoolsInterop = options.PowertoolsInterop;
         var names = new[] { KeyAttribute, SortKeyAttribute, ExpiryAttribute, InProgressExpiryAttribute, StatusAttribute, DataAttribute, ValidationAttribute, OwnerAttribute, ResponseNotStoredAttribute }
             .Where(name => name is not null)
             .ToList();
@@ -114,6 +115,9 @@ internal sealed class DynamoDbRecordSchema
     public string ResponseNotStoredAttribute { get; }
 
     public int MaxBatchGetAttempts { get; }
+
+    /// <summary>The response is stored as a native DynamoDB value (Powertools' form), not JSON text.</summary>
+    public bool PowertoolsInterop { get; }
 
     public bool IsComposite => SortKeyAttribute is not null;
 

@@ -79,6 +79,19 @@ internal sealed class SqliteStatements
               AND NOT (status = '{InProgress}' AND in_progress_expiration IS NOT NULL AND in_progress_expiration > @nowMs);
             """;
 
+        // Operator listing (IIdempotencyStoreAdmin); @filter picks one of the IdempotencyRecordFilter predicates.
+        List =
+            $"""
+            SELECT {Columns} FROM {table}
+            WHERE (@filter = 0)
+               OR (@filter = 1 AND status = '{InProgress}' AND expiration > @nowSeconds)
+               OR (@filter = 2 AND status = '{InProgress}' AND in_progress_expiration IS NOT NULL AND in_progress_expiration <= @nowMs)
+               OR (@filter = 3 AND expiration <= @nowSeconds)
+            ORDER BY "key" LIMIT @limit;
+            """;
+
+        Delete = $"DELETE FROM {table} WHERE \"key\" = @key;";
+
         // Files created before the column existed get it on first use (with its default, so old rows read as stored).
         HasResponseNotStoredColumn = $"SELECT COUNT(*) FROM pragma_table_info('{tableName.Replace("'", "''", StringComparison.Ordinal)}') WHERE name = 'response_not_stored';";
         AddResponseNotStoredColumn = $"ALTER TABLE {table} ADD COLUMN response_not_stored INTEGER NOT NULL DEFAULT 0;";
@@ -99,6 +112,10 @@ internal sealed class SqliteStatements
     public string ExtendLease { get; }
 
     public string PurgeExpired { get; }
+
+    public string List { get; }
+
+    public string Delete { get; }
 
     public string HasResponseNotStoredColumn { get; }
 

@@ -34,6 +34,8 @@ internal sealed class IdempotencyConfigurationSettings
 
     public IdempotencyHashAlgorithm? HashAlgorithm { get; set; }
 
+    public IdempotencyKeyFormat? KeyFormat { get; set; }
+
     public bool? Disabled { get; set; }
 
     public int? MaxInconsistentStateAttempts { get; set; }
@@ -54,6 +56,7 @@ internal sealed class IdempotencyConfigurationSettings
         options.UseLocalCache = UseLocalCache ?? options.UseLocalCache;
         options.LocalCacheMaxItems = LocalCacheMaxItems ?? options.LocalCacheMaxItems;
         options.HashAlgorithm = HashAlgorithm ?? options.HashAlgorithm;
+        options.KeyFormat = KeyFormat ?? options.KeyFormat;
         options.Disabled = Disabled ?? options.Disabled;
         options.MaxInconsistentStateAttempts = MaxInconsistentStateAttempts ?? options.MaxInconsistentStateAttempts;
         options.BatchPrecheck = BatchPrecheck ?? options.BatchPrecheck;

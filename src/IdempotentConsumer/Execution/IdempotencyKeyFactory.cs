@@ -33,6 +33,11 @@ internal sealed class IdempotencyKeyFactory
 
     public bool TryCreateKey<TPayload>(in IdempotencyInvocation<TPayload> invocation, out string key)
     {
+        if (_options.KeyFormat == IdempotencyKeyFormat.Powertools)
+        {
+            return TryCreatePowertoolsKey(invocation, out key);
+        }
+
         if (invocation.KeyMaterial is { } material)
         {
             if (material.Length == 0)
@@ -107,10 +112,33 @@ internal sealed class IdempotencyKeyFactory
             return null;
         }
 
+        if (_options.KeyFormat == IdempotencyKeyFormat.Powertools)
+        {
+            // Powertools hashes JSON.stringify of whatever the expression selects, null included.
+            var validated = _validationSource.Select(ToPayload(invocation)) ?? Newtonsoft.Json.Linq.JValue.CreateNull();
+            return IdempotencyHasher.HashBase64WithPrefix(string.Empty, PowertoolsJson.Stringify(validated), _options.HashAlgorithm);
+        }
+
         // No validated part in this payload hashes as empty, so a later payload that has one still mismatches.
         return _validationSource.TryGetKeyMaterial(ToPayload(invocation), out var material)
             ? IdempotencyHasher.Hash(material, _options.HashAlgorithm)
             : IdempotencyHasher.Hash(string.Empty, _options.HashAlgorithm);
+    }
+
+    private bool TryCreatePowertoolsKey<TPayload>(in IdempotencyInvocation<TPayload> invocation, out string key)
+    {
+        // Adapter-chosen material (a deduplication id) is a string value, as Powertools would select it.
+        var selected = invocation.KeyMaterial is { } material
+            ? new Newtonsoft.Json.Linq.JValue(material)
+            : _keySource.Select(ToPayload(invocation));
+        if (PowertoolsJson.IsMissing(selected))
+        {
+            key = string.Empty;
+            return false;
+        }
+
+        key = IdempotencyHasher.HashBase64WithPrefix(_prefix, PowertoolsJson.Stringify(selected!), _options.HashAlgorithm);
+        return true;
     }
 
     private IdempotencyPayload ToPayload<TPayload>(in IdempotencyInvocation<TPayload> invocation) =>

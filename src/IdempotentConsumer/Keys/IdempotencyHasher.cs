@@ -47,6 +47,28 @@ public static class IdempotencyHasher
         }
     }
 
+    /// <summary>Returns <paramref name="prefix"/> followed by the base64 hash of <paramref name="material"/>'s UTF-8 (Powertools' digest encoding).</summary>
+    internal static string HashBase64WithPrefix(string prefix, string material, IdempotencyHashAlgorithm algorithm)
+    {
+        byte[] utf8;
+        try
+        {
+            utf8 = StrictUtf8.GetBytes(material);
+        }
+        catch (EncoderFallbackException ex)
+        {
+            throw new Exceptions.IdempotencyKeyInvalidException("The idempotency key contains invalid Unicode (a lone surrogate), so it cannot be hashed without colliding with other keys.", ex);
+        }
+
+        Span<byte> digest = stackalloc byte[MaxDigestBytes];
+        var written = algorithm switch
+        {
+            IdempotencyHashAlgorithm.Md5 => MD5.HashData(utf8, digest),
+            _ => SHA256.HashData(utf8, digest),
+        };
+        return string.Concat(prefix, Convert.ToBase64String(digest[..written]));
+    }
+
     /// <summary>Returns <paramref name="prefix"/> followed by the hex hash of UTF-8 bytes, as one string.</summary>
     internal static string HashWithPrefix(string prefix, ReadOnlySpan<byte> utf8, IdempotencyHashAlgorithm algorithm)
     {

@@ -42,6 +42,28 @@ public abstract class IdempotencyKeySource
     /// Creates <c>{prefix}{hash of the key material}</c>. Built-in sources override it to hash without
     /// materializing the canonical text; the result is always the hash of what <see cref="TryGetKeyMaterial"/> returns.
     /// </summary>
+    /// <summary>
+    /// The selected value as a JSON token, for <see cref="IdempotencyKeyFormat.Powertools"/> (which hashes the
+    /// selected value's JSON, not the canonical material). Null or an empty value means "no key". A source defined
+    /// outside this library gives its canonical material: JSON when it parses as such, else the text as a string.
+    /// </summary>
+    internal virtual Newtonsoft.Json.Linq.JToken? Select(in IdempotencyPayload payload)
+    {
+        if (!TryGetKeyMaterial(payload, out var material))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JmesPathJson.Parse(material, "The key material");
+        }
+        catch (Exceptions.MessageDeserializationException)
+        {
+            return new Newtonsoft.Json.Linq.JValue(material);
+        }
+    }
+
     internal virtual bool TryCreateKey(in IdempotencyPayload payload, string prefix, IdempotencyHashAlgorithm algorithm, out string key)
     {
         if (!TryGetKeyMaterial(payload, out var material))

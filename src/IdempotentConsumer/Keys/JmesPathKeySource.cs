@@ -31,19 +31,7 @@ internal sealed class JmesPathKeySource : IdempotencyKeySource
 
     public override bool TryGetKeyMaterial(in IdempotencyPayload payload, out string material)
     {
-        // A string payload is JSON text (an SQS body read as string), not a JSON string literal to select from.
-        var json = payload.RawJson ?? (payload.Value as string) ?? payload.GetJson();
-        var document = JmesPathJson.Parse(json, "The payload");
-
-        JToken? selected;
-        try
-        {
-            selected = _expression.Transform(document).AsJToken();
-        }
-        catch (Newtonsoft.Json.JsonReaderException ex)
-        {
-            throw new MessageDeserializationException($"The JMESPath expression '{Expression}' could not read an embedded JSON field: {ex.Message}", ex);
-        }
+        var selected = Select(payload, out var document);
 
         if (selected is { Type: JTokenType.String })
         {
@@ -66,6 +54,23 @@ internal sealed class JmesPathKeySource : IdempotencyKeySource
         }
 
         return CanonicalJson.TryCanonicalize(JmesPathJson.Write(selected), out material);
+    }
+
+    internal override JToken? Select(in IdempotencyPayload payload) => Select(payload, out _);
+
+    private JToken? Select(in IdempotencyPayload payload, out JToken document)
+    {
+        // A string payload is JSON text (an SQS body read as string), not a JSON string literal to select from.
+        var json = payload.RawJson ?? (payload.Value as string) ?? payload.GetJson();
+        document = JmesPathJson.Parse(json, "The payload");
+        try
+        {
+            return _expression.Transform(document).AsJToken();
+        }
+        catch (Newtonsoft.Json.JsonReaderException ex)
+        {
+            throw new MessageDeserializationException($"The JMESPath expression '{Expression}' could not read an embedded JSON field: {ex.Message}", ex);
+        }
     }
 
     private static bool HasNull(JToken token) => token.Type switch

@@ -35,6 +35,24 @@ internal sealed class SelectorKeySource<TPayload>(Func<TPayload, object?> select
         }
     }
 
+    internal override Newtonsoft.Json.Linq.JToken? Select(in IdempotencyPayload payload)
+    {
+        if (payload.Value is not TPayload typed)
+        {
+            throw new Exceptions.IdempotencyConfigurationException(
+                $"The key selector expects a payload of type {typeof(TPayload).Name} but got {payload.Value?.GetType().Name ?? "null"}.");
+        }
+
+        return selector(typed) switch
+        {
+            null => null,
+            string s => new Newtonsoft.Json.Linq.JValue(s),
+            ITuple tuple => JmesPathJson.Parse(SerializeItems(tuple, payload.SerializerOptions).GetRawText(), "The selected key"),
+            var other => JmesPathJson.Parse(
+                JsonSerializer.Serialize(other, IdempotencyJsonDefaults.GetTypeInfo(payload.SerializerOptions, other.GetType())), "The selected key"),
+        };
+    }
+
     // Each item through the metadata of its runtime type, as the serializer writes an object?[]: no reflection
     // where the options carry a source-generated resolver.
     private static JsonElement SerializeItems(ITuple tuple, JsonSerializerOptions options)

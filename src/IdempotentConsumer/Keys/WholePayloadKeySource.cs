@@ -89,6 +89,24 @@ internal sealed class WholePayloadKeySource : IdempotencyKeySource
         return true;
     }
 
+    internal override Newtonsoft.Json.Linq.JToken? Select(in IdempotencyPayload payload)
+    {
+        if (payload.RawJson is null && payload.Value is string text)
+        {
+            // Plain text keys by itself; a string holding JSON is that JSON.
+            try
+            {
+                return JmesPathJson.Parse(text, "The payload");
+            }
+            catch (MessageDeserializationException)
+            {
+                return new Newtonsoft.Json.Linq.JValue(text);
+            }
+        }
+
+        return payload.RawJson is null && payload.Value is null ? null : JmesPathJson.Parse(payload.GetJson(), "The payload");
+    }
+
     // A string payload that holds a JSON object or array is canonicalized, so field order does not change its key.
     private static bool LooksLikeJsonContainer(string text)
     {

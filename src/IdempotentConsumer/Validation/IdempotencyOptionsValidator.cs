@@ -28,6 +28,7 @@ public sealed class IdempotencyOptionsValidator : IValidateOptions<IdempotencyOp
         errors.Check(options.KeyAttribute is null || !string.IsNullOrWhiteSpace(options.KeyAttribute), "KeyAttribute must be null or a non-empty attribute name.");
         errors.Check(Enum.IsDefined(options.KeyAttributeFallback), $"KeyAttributeFallback {options.KeyAttributeFallback} is not supported.");
         errors.Check(Enum.IsDefined(options.BatchPrecheck), $"BatchPrecheck {options.BatchPrecheck} is not a BatchPrecheckMode.");
+        errors.Check(Enum.IsDefined(options.KeyFormat), $"KeyFormat {options.KeyFormat} is not supported.");
         return errors;
     }
 }

@@ -173,6 +173,7 @@ public sealed class AddIdempotencyTests
                 var t when t == typeof(IdempotencyHashAlgorithm) => IdempotencyHashAlgorithm.Md5,
                 var t when t == typeof(KeyAttributeFallback) => KeyAttributeFallback.Fail,
                 var t when t == typeof(Batching.BatchPrecheckMode) => Batching.BatchPrecheckMode.Always,
+                var t when t == typeof(IdempotencyKeyFormat) => IdempotencyKeyFormat.Powertools,
                 _ => null,
             };
             if (value is null)
@@ -192,7 +193,7 @@ public sealed class AddIdempotencyTests
 
         Assert.Equal(["KeySource", "PayloadValidationSource", "ResponseHook", "SerializerOptions"], codeOnly.Order());
         Assert.All(expected, e => Assert.Equal(e.Value, typeof(IdempotencyOptions).GetProperty(e.Key)!.GetValue(options)));
-        Assert.Equal(15, expected.Count);
+        Assert.Equal(16, expected.Count);
     }
 
     [Fact]

@@ -32,6 +32,7 @@ public sealed class IdempotencyOptionsCopyTests
             SerializerOptions = new JsonSerializerOptions(),
             ResponseHook = (response, _) => response,
             BatchPrecheck = Batching.BatchPrecheckMode.Never,
+            KeyFormat = IdempotencyKeyFormat.Powertools,
         };
         var target = new IdempotencyOptions();
 
