@@ -46,6 +46,8 @@ public sealed class DemoOptionsParserTests
     [InlineData("--store", "redis")]
     [InlineData("--store", "cassandra")]
     [InlineData("--redis-url", "127.0.0.1:6379")]
+    [InlineData("--store", "postgres")]
+    [InlineData("--postgres-url", "Host=127.0.0.1")]
     [InlineData("--queue", "kafka")]
     [InlineData("--consumer", "cron")]
     [InlineData("--crash-rate", "1.5")]

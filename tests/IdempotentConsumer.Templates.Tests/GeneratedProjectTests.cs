@@ -29,6 +29,7 @@ public sealed class GeneratedProjectTests(TemplatePackFixture pack)
     [InlineData("idempotent-sqs-worker", "inmemory")]
     [InlineData("idempotent-sqs-worker", "dynamodb")]
     [InlineData("idempotent-sqs-worker", "redis")]
+    [InlineData("idempotent-sqs-worker", "postgres")]
     public async Task Given_a_template_and_store_When_its_generated_tests_run_Then_they_all_pass(string template, string store)
     {
         var output = await InstantiateAsync(template, store);
@@ -51,6 +52,7 @@ public sealed class GeneratedProjectTests(TemplatePackFixture pack)
     [InlineData("sqlite", "IdempotentConsumer.Sqlite", "AddSqliteIdempotencyStore")]
     [InlineData("inmemory", null, "AddInMemoryIdempotencyStore")]
     [InlineData("redis", "IdempotentConsumer.Redis", "AddRedisIdempotencyStore")]
+    [InlineData("postgres", "IdempotentConsumer.PostgreSql", "AddPostgreSqlIdempotencyStore")]
     public async Task Given_a_store_choice_Then_only_that_store_is_referenced_and_registered(string store, string? package, string registration)
     {
         foreach (var template in TemplatesOffering(store))
@@ -104,14 +106,14 @@ public sealed class GeneratedProjectTests(TemplatePackFixture pack)
         Assert.Equal("9.9.9", project.Descendants("IdempotentConsumerVersion").Single().Value);
     }
 
-    private static readonly string[] StorePackages = ["IdempotentConsumer.DynamoDB", "IdempotentConsumer.Sqlite", "IdempotentConsumer.Redis"];
+    private static readonly string[] StorePackages = ["IdempotentConsumer.DynamoDB", "IdempotentConsumer.Sqlite", "IdempotentConsumer.Redis", "IdempotentConsumer.PostgreSql"];
 
     private static readonly string[] StoreRegistrations =
-        ["AddDynamoDbIdempotencyStore", "AddSqliteIdempotencyStore", "AddInMemoryIdempotencyStore", "AddRedisIdempotencyStore"];
+        ["AddDynamoDbIdempotencyStore", "AddSqliteIdempotencyStore", "AddInMemoryIdempotencyStore", "AddRedisIdempotencyStore", "AddPostgreSqlIdempotencyStore"];
 
     /// <summary>The server stores are offered by the worker template only: a Lambda function keeps its records in DynamoDB.</summary>
     private static string[] TemplatesOffering(string store) =>
-        store is "redis" ? ["idempotent-sqs-worker"] : ["idempotent-sqs-lambda", "idempotent-sqs-worker"];
+        store is "redis" or "postgres" ? ["idempotent-sqs-worker"] : ["idempotent-sqs-lambda", "idempotent-sqs-worker"];
 
     private async Task<string> InstantiateAsync(string template, string store)
     {

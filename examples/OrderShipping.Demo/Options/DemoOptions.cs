@@ -21,6 +21,9 @@ internal sealed record DemoOptions
     /// <summary>The Redis server of <see cref="StoreKind.Redis"/>, as a StackExchange.Redis configuration string.</summary>
     public string? RedisUrl { get; init; }
 
+    /// <summary>The database of <see cref="StoreKind.PostgreSql"/>, as an Npgsql connection string.</summary>
+    public string? PostgresUrl { get; init; }
+
     public QueueKind Queue { get; init; } = QueueKind.InProcess;
 
     public string? SqsUrl { get; init; }

@@ -14,10 +14,12 @@ internal static class DemoOptionsParser
                                   the local event source mapping)
           --seed N                seed of the injected faults (default 42)
           --no-idempotency        leave idempotency out: shows the double shipments it prevents
-          --store KIND            sqlite (default, temp file) | memory | dynamodb | redis
+          --store KIND            sqlite (default, temp file) | memory | dynamodb | redis | postgres
           --dynamodb-url URL      DynamoDB endpoint (DynamoDB Local, dynalite); omit for AWS
           --dynamodb-table NAME   table name (default order-shipping-idempotency; created if missing)
           --redis-url HOST:PORT   the Redis server of --store redis (required with it)
+          --postgres-url CONN     the database of --store postgres, an Npgsql connection string
+                                  ("Host=127.0.0.1;Port=5432;Username=postgres;Database=postgres"; required with it)
           --queue KIND            inprocess (default) | sqs
           --sqs-url URL           SQS endpoint (fauxqs); omit for AWS. A queue is created and deleted
           --duplicate-sends R     share of orders the producer sends twice (default 0.08)
@@ -58,6 +60,7 @@ internal static class DemoOptionsParser
                     "--dynamodb-url" => options with { DynamoDbUrl = Value() },
                     "--dynamodb-table" => options with { DynamoDbTable = Value() },
                     "--redis-url" => options with { RedisUrl = Value() },
+                    "--postgres-url" => options with { PostgresUrl = Value() },
                     "--queue" => options with { Queue = ParseQueue(Value()) },
                     "--sqs-url" => options with { SqsUrl = Value() },
                     "--consumer" => options with { Consumer = ParseConsumer(Value()) },
@@ -95,6 +98,16 @@ internal static class DemoOptionsParser
             return (null, "--store redis needs --redis-url (e.g. 127.0.0.1:6379).");
         }
 
+        if (options.PostgresUrl is not null && options.Store != StoreKind.PostgreSql)
+        {
+            return (null, "--postgres-url needs --store postgres.");
+        }
+
+        if (options.Store == StoreKind.PostgreSql && options.PostgresUrl is null)
+        {
+            return (null, "--store postgres needs --postgres-url (an Npgsql connection string).");
+        }
+
         if (options.SqsUrl is not null && options.Queue != QueueKind.Sqs)
         {
             return (null, "--sqs-url needs --queue sqs.");
@@ -109,7 +122,8 @@ internal static class DemoOptionsParser
         "memory" or "inmemory" => StoreKind.Memory,
         "dynamodb" or "dynamo" => StoreKind.DynamoDb,
         "redis" => StoreKind.Redis,
-        _ => throw new FormatException($"--store must be sqlite, memory, dynamodb or redis, not '{value}'."),
+        "postgres" or "postgresql" => StoreKind.PostgreSql,
+        _ => throw new FormatException($"--store must be sqlite, memory, dynamodb, redis or postgres, not '{value}'."),
     };
 
     private static QueueKind ParseQueue(string value) => value.ToLowerInvariant() switch

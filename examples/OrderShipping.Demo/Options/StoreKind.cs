@@ -14,4 +14,7 @@ internal enum StoreKind
 
     /// <summary>A Redis server (redis-server, Valkey, ElastiCache) at <c>--redis-url</c>.</summary>
     Redis,
+
+    /// <summary>A PostgreSQL database at <c>--postgres-url</c> (a connection string).</summary>
+    PostgreSql,
 }

@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using IdempotentConsumer.DynamoDB;
+using IdempotentConsumer.PostgreSql;
 using IdempotentConsumer.Redis;
 using IdempotentConsumer.Sqlite;
 using IdempotentConsumer.Stores;
@@ -16,6 +17,7 @@ internal static class DemoStoreFactory
         StoreKind.Memory => new DemoStore(new InMemoryIdempotencyStore(), "in-memory store"),
         StoreKind.DynamoDb => await CreateDynamoDbAsync(options, cancellationToken).ConfigureAwait(false),
         StoreKind.Redis => CreateRedis(options),
+        StoreKind.PostgreSql => CreatePostgreSql(options),
         _ => CreateSqlite(),
     };
 
@@ -45,6 +47,13 @@ internal static class DemoStoreFactory
             KeyPrefix = $"order-shipping-demo:{Guid.NewGuid():N}:",
         });
         return new DemoStore(store, $"Redis store at {options.RedisUrl}", () => store.DisposeAsync());
+    }
+
+    /// <summary>The records table is created when missing; the run's key prefix keeps runs apart, and old records expire.</summary>
+    private static DemoStore CreatePostgreSql(DemoOptions options)
+    {
+        var store = new PostgreSqlIdempotencyStore(new PostgreSqlIdempotencyStoreOptions { ConnectionString = options.PostgresUrl });
+        return new DemoStore(store, "PostgreSQL store", () => store.DisposeAsync());
     }
 
     /// <summary>The table is created when missing (DynamoDB Local, dynalite or AWS); records of earlier runs expire by TTL.</summary>

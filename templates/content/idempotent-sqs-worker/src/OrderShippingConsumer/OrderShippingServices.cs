@@ -43,6 +43,8 @@ public static class OrderShippingServices
         services.AddSqliteIdempotencyStore(configuration.GetSection("Idempotency:Sqlite"));
 #elif (UseRedis)
         services.AddRedisIdempotencyStore(configuration.GetSection("Idempotency:Redis"));
+#elif (UsePostgres)
+        services.AddPostgreSqlIdempotencyStore(configuration.GetSection("Idempotency:PostgreSql"));
 #else
         services.AddInMemoryIdempotencyStore();
 #endif

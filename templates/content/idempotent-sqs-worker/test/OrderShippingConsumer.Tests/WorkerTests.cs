@@ -56,7 +56,7 @@ public sealed class WorkerTests : IAsyncLifetime
 
         // Every consumer of this host talks to the in-process queue instead of the SQS client.
         builder.Services.AddSingleton<ISqsTransport>(_sqs);
-#if (UseDynamoDb || UseRedis)
+#if (UseDynamoDb || UseRedis || UsePostgres)
         // The tests run without a server: the same consumer over the in-memory store.
         builder.Services.AddInMemoryIdempotencyStore();
 #endif
