@@ -6,8 +6,8 @@ namespace IdempotentConsumer.Testing.Storm.Internal;
 /// <summary>
 /// The store as one consumer process reaches it: dead once the process crashed (so the executor's release after a
 /// crash never lands and the record stays IN_PROGRESS), unreachable while the process is partitioned, the planned
-/// crash-before-completion just before the completion write; and it notes what the begin met (an outage, a
-/// completed record to replay) for the storm's counts.
+/// crash-before-completion just before the completion write; and it notes what the begin or a batch pre-check met
+/// (an outage, a completed record to replay) for the storm's counts.
 /// </summary>
 internal sealed class StormProcessStore(IIdempotencyStore inner, StormProcess process, IStormObserver observer) : IIdempotencyStore
 {
@@ -62,9 +62,19 @@ internal sealed class StormProcessStore(IIdempotencyStore inner, StormProcess pr
         return inner.GetAsync(key, cancellationToken);
     }
 
-    public ValueTask<IReadOnlyDictionary<string, IdempotencyRecord>> GetManyAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyDictionary<string, IdempotencyRecord>> GetManyAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default)
     {
         process.ThrowIfDead();
-        return inner.GetManyAsync(keys, cancellationToken);
+        var records = await inner.GetManyAsync(keys, cancellationToken).ConfigureAwait(false);
+
+        // A batch pre-check: a process holds one message at a time, so a completed record read here is the one its
+        // executor replays without a begin.
+        if (process.Current is { } attempt && records.Values.FirstOrDefault(r => r.Status == IdempotencyRecordStatus.Completed) is { } completed)
+        {
+            attempt.MetCompletedRecord = true;
+            attempt.CompletedResponse = completed.ResponseData;
+        }
+
+        return records;
     }
 }

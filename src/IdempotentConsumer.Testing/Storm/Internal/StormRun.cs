@@ -6,15 +6,12 @@ using System.Text.Json.Serialization.Metadata;
 using IdempotentConsumer.Exceptions;
 using IdempotentConsumer.Execution;
 using IdempotentConsumer.InProcess;
-using IdempotentConsumer.Lambda.Sqs;
 using IdempotentConsumer.Pipeline;
 using IdempotentConsumer.Records;
 using IdempotentConsumer.Sqs;
 using IdempotentConsumer.Sqs.Transport;
 using IdempotentConsumer.Stores;
 using IdempotentConsumer.Testing.Faults;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace IdempotentConsumer.Testing.Storm.Internal;
 
@@ -27,7 +24,6 @@ internal sealed class StormRun<TMessage> : IStormObserver
     private const int MaxUntypedSamples = 10;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan MaxStallPoll = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan HandBackTimeout = TimeSpan.FromSeconds(1);
 
     private readonly StormSettings<TMessage> _settings;
     private readonly int _seed;
@@ -52,31 +48,10 @@ internal sealed class StormRun<TMessage> : IStormObserver
     private readonly ConcurrentBag<Task> _retired = [];
     private readonly TimeProvider _time = TimeProvider.System;
 
+    private readonly StormCounters _counters = new();
+    private readonly StormConsumerComposer<TMessage> _consumers;
     private CancellationToken _runToken;
     private volatile bool _stopping;
-    private int _unsettledStalls;
-    private int _deliveries;
-    private int _redeliveries;
-    private int _visibilityExpiries;
-    private int _handlerInvocations;
-    private int _effects;
-    private int _replays;
-    private int _lostAcks;
-    private int _failedDeliveries;
-    private int _untyped;
-    private int _leaseExpiries;
-    private int _crashBeforeSideEffect;
-    private int _crashAfterSideEffect;
-    private int _crashBeforeCompletion;
-    private int _duplicateSends;
-    private int _concurrentCopies;
-    private int _invocationsAfterOutageBegin;
-    private int _successesAfterOutageBegin;
-    private int _failuresAfterOutageBegin;
-    private int _slowHandlers;
-    private int _leaseExtensions;
-    private int _leasesLost;
-    private int _responsesNotStored;
 
     public StormRun(StormSettings<TMessage> settings)
     {
@@ -111,7 +86,10 @@ internal sealed class StormRun<TMessage> : IStormObserver
         // The stalled handler watches the real store for its successor; injected faults must not blind it.
         _observedStore = _faults?.Inner ?? store;
         _store = store;
-        ConfigureFaults(settings);
+        if (_faults is not null)
+        {
+            StormFaultPlan.Apply(_faults, settings);
+        }
 
         _transport = new InProcessSqsTransport(_time);
         _deadLetterQueueUrl = _transport.CreateQueue("storm-dlq", new InProcessSqsQueueOptions { VisibilityTimeout = TimeSpan.FromHours(1) });
@@ -123,6 +101,8 @@ internal sealed class StormRun<TMessage> : IStormObserver
                 RedrivePolicy = new InProcessSqsRedrivePolicy(_deadLetterQueueUrl, settings.MaxReceiveCount),
             });
         _queue = _transport.GetQueue(_queueUrl);
+        _consumers = new StormConsumerComposer<TMessage>(
+            settings, _store, _transport, this, _queueUrl, _visibilityTimeout, _heartbeatInterval, _idempotency, HandleAsync);
     }
 
     public bool IsOutage => _faults?.IsOutage == true;
@@ -151,7 +131,7 @@ internal sealed class StormRun<TMessage> : IStormObserver
         var timedOut = false;
         try
         {
-            while (Outstanding > 0 || Volatile.Read(ref _unsettledStalls) > 0 || !outage.IsCompleted)
+            while (Outstanding > 0 || Volatile.Read(ref _counters.UnsettledStalls) > 0 || !outage.IsCompleted)
             {
                 if (stopwatch.Elapsed > _settings.Timeout)
                 {
@@ -176,30 +156,6 @@ internal sealed class StormRun<TMessage> : IStormObserver
         return BuildReport(stopwatch.Elapsed, timedOut, outageReport);
     }
 
-    private void ConfigureFaults(StormSettings<TMessage> settings)
-    {
-        if (settings.StoreFaultRate > 0)
-        {
-            var share = settings.StoreFaultRate / 3;
-            _faults!.Inject(StoreOperations.All, StoreFaultKind.Throttling, share, FaultTiming.Either);
-            _faults.AddRule(new StoreFaultRule { Kind = StoreFaultKind.Timeout, Probability = share, Timing = FaultTiming.Either, Delay = TimeSpan.FromMilliseconds(10) });
-            _faults.Inject(StoreOperations.All, StoreFaultKind.Error, share, FaultTiming.Either);
-        }
-
-        if (settings.LostBeginReplyRate > 0)
-        {
-            // The begin's write lands and only its reply is lost, as when an SDK retries a conditional write.
-            _faults!.AddRule(new StoreFaultRule { Operations = StoreOperations.Begin, Kind = StoreFaultKind.Timeout, Timing = FaultTiming.AfterWrite, Probability = settings.LostBeginReplyRate });
-        }
-
-        if (settings.LeaseExtensionFaultRate > 0)
-        {
-            _faults!.Inject(StoreOperations.ExtendLease, StoreFaultKind.Error, settings.LeaseExtensionFaultRate, FaultTiming.Either);
-        }
-
-        settings.ConfigureFaults?.Invoke(_faults!);
-    }
-
     /// <summary>Sends every message once, plus later duplicate sends and back-to-back copies, each under a new message id.</summary>
     private async Task SendAsync(CancellationToken cancellationToken)
     {
@@ -217,7 +173,7 @@ internal sealed class StormRun<TMessage> : IStormObserver
             {
                 // A producer's retry arrives a little later: sometimes while the first is running, sometimes after.
                 ordered.Add((i + (NextDouble() * window), i, body));
-                _duplicateSends++;
+                _counters.DuplicateSends++;
             }
 
             if (Roll(_settings.ConcurrentDuplicateRate))
@@ -225,7 +181,7 @@ internal sealed class StormRun<TMessage> : IStormObserver
                 for (var copy = 1; copy < _settings.ConcurrentCopies; copy++)
                 {
                     ordered.Add((i + (copy * 1e-6), i, body));
-                    _concurrentCopies++;
+                    _counters.ConcurrentCopies++;
                 }
             }
         }
@@ -247,7 +203,7 @@ internal sealed class StormRun<TMessage> : IStormObserver
     {
         while (!stop.IsCancellationRequested)
         {
-            var process = new StormProcess(slot, Compose);
+            var process = new StormProcess(slot, _consumers.Compose);
             try
             {
                 await process.StartAsync(stop).ConfigureAwait(false);
@@ -285,76 +241,6 @@ internal sealed class StormRun<TMessage> : IStormObserver
         }
     }
 
-    /// <summary>The services of one consumer process: the real worker, registered as a user registers it.</summary>
-    private ServiceCollection Compose(StormProcess process)
-    {
-        var services = new ServiceCollection();
-        var store = new StormProcessStore(_store, process, this);
-        var transport = new StormProcessTransport(_transport, process, this);
-        var loggerFactory = new StormLoggerFactory(process, this, _settings.LoggerFactory);
-        if (_settings.UseLambda)
-        {
-            services.AddSingleton<IHostedService>(new StormLambdaFunction<TMessage>(process, transport, _queueUrl, _visibilityTimeout, ComposeLambda(process, store, loggerFactory)));
-            return services;
-        }
-
-        services.AddSqsConsumer<TMessage>(
-            options =>
-            {
-                options.QueueUrl = _queueUrl;
-                options.Name = "storm";
-
-                // One message at a time per process: a crash takes exactly the message it struck.
-                options.MaxConcurrency = 1;
-                options.MaxNumberOfMessages = 1;
-                options.ReceiveBatchWindow = TimeSpan.Zero;
-                options.WaitTimeSeconds = 1;
-                options.VisibilityTimeout = _visibilityTimeout;
-                options.HeartbeatInterval = _heartbeatInterval;
-                options.MaxReceiveCount = _settings.MaxReceiveCount;
-                options.Redelivery.InitialDelay = _settings.RetryBackoff;
-                options.Redelivery.MaxDelay = TimeSpan.FromTicks(Math.Max(_visibilityTimeout.Ticks, _settings.RetryBackoff.Ticks));
-                options.Redelivery.InProgressDelay = TimeSpan.FromSeconds(1);
-                options.DeleteBatch.FlushInterval = TimeSpan.FromMilliseconds(5);
-                options.ErrorBackoff.InitialDelay = TimeSpan.FromMilliseconds(50);
-                options.ErrorBackoff.MaxDelay = TimeSpan.FromSeconds(1);
-                options.HandBackTimeout = HandBackTimeout;
-            },
-            consumer =>
-            {
-                consumer
-                    .WithStore(store)
-                    .WithSqsTransport(_ => transport)
-                    .WithSerializerOptions(_settings.SerializerOptions)
-                    .WithLoggerFactory(loggerFactory)
-                    .WithoutRetry()
-                    .WithIdempotency(_idempotency.CopyTo);
-                _settings.ConfigureConsumer?.Invoke(consumer);
-                consumer.Handle<object?>((message, context, _) => HandleAsync(process, message, context));
-            });
-        return services;
-    }
-
-    /// <summary>The function's batch processor, built as a user builds it, living in one execution environment.</summary>
-    private SqsBatchProcessor<TMessage> ComposeLambda(StormProcess process, IIdempotencyStore store, StormLoggerFactory loggerFactory)
-    {
-        var builder = SqsBatchProcessor.For<TMessage>()
-            .WithStore(store)
-            .WithSerializerOptions(_settings.SerializerOptions)
-            .WithLoggerFactory(loggerFactory)
-            .WithoutRetry()
-            .WithIdempotency(_idempotency.CopyTo)
-            .Configure(options =>
-            {
-                // The function timeout is the visibility timeout (whole seconds, at least 1): leases are a fraction of it.
-                options.MaxConcurrency = 1;
-                options.LeaseSafetyMargin = _visibilityTimeout / 5;
-                options.MinimumLease = _visibilityTimeout / 10;
-            });
-        _settings.ConfigureLambda?.Invoke(builder);
-        return builder.Handle<object?>((message, context, _) => HandleAsync(process, message, context));
-    }
-
     public StormAttempt OnDelivered(StormProcess process, SqsTransportMessage message)
     {
         var receiveCount = message.Attributes.TryGetValue(SqsSystemAttributes.ApproximateReceiveCount, out var count)
@@ -376,17 +262,17 @@ internal sealed class StormRun<TMessage> : IStormObserver
         }
 
         Interlocked.Increment(ref _stats[index].Deliveries);
-        Interlocked.Increment(ref _deliveries);
+        Interlocked.Increment(ref _counters.Deliveries);
         if (receiveCount > 1)
         {
-            Interlocked.Increment(ref _redeliveries);
+            Interlocked.Increment(ref _counters.Redeliveries);
         }
 
         if (_lastAttemptByMessageId.TryGetValue(message.MessageId, out var previous)
             && (previous.Crashed || previous.AcknowledgementLost || previous.LeaseLost || !previous.Answered))
         {
             // Nobody deleted or returned the previous receive: it came back because its visibility lapsed.
-            Interlocked.Increment(ref _visibilityExpiries);
+            Interlocked.Increment(ref _counters.VisibilityExpiries);
         }
 
         _lastAttemptByMessageId[message.MessageId] = attempt;
@@ -402,19 +288,19 @@ internal sealed class StormRun<TMessage> : IStormObserver
 
         if (attempt.OutliveLease)
         {
-            Interlocked.Decrement(ref _unsettledStalls);
+            Interlocked.Decrement(ref _counters.UnsettledStalls);
         }
 
         var stats = _stats[attempt.LogicalIndex];
         Interlocked.Increment(ref stats.Successes);
         if (attempt.BeganDuringOutage)
         {
-            Interlocked.Increment(ref _successesAfterOutageBegin);
+            Interlocked.Increment(ref _counters.SuccessesAfterOutageBegin);
         }
 
         if (attempt.MetCompletedRecord && !attempt.HandlerRan)
         {
-            Interlocked.Increment(ref _replays);
+            Interlocked.Increment(ref _counters.Replays);
             if (IsAnotherMessagesResponse(attempt.LogicalIndex, attempt.CompletedResponse))
             {
                 Interlocked.Increment(ref stats.CrossUserReplays);
@@ -423,14 +309,14 @@ internal sealed class StormRun<TMessage> : IStormObserver
 
         if (Roll(_settings.LostAcknowledgementRate))
         {
-            Interlocked.Increment(ref _lostAcks);
+            Interlocked.Increment(ref _counters.LostAcks);
             return true;
         }
 
         return false;
     }
 
-    public void OnLeaseExtended() => Interlocked.Increment(ref _leaseExtensions);
+    public void OnLeaseExtended() => Interlocked.Increment(ref _counters.LeaseExtensions);
 
     public void OnFailure(StormAttempt attempt, Exception? error)
     {
@@ -446,15 +332,15 @@ internal sealed class StormRun<TMessage> : IStormObserver
 
         if (attempt.OutliveLease && attempt.TrySettle())
         {
-            Interlocked.Decrement(ref _unsettledStalls);
+            Interlocked.Decrement(ref _counters.UnsettledStalls);
         }
 
         if (attempt.BeganDuringOutage)
         {
-            Interlocked.Increment(ref _failuresAfterOutageBegin);
+            Interlocked.Increment(ref _counters.FailuresAfterOutageBegin);
         }
 
-        Interlocked.Increment(ref _failedDeliveries);
+        Interlocked.Increment(ref _counters.FailedDeliveries);
         var name = error?.GetType().Name ?? "(no error)";
         _failuresByType.AddOrUpdate(name, 1, static (_, count) => count + 1);
         if (error is IdempotencyException)
@@ -462,19 +348,19 @@ internal sealed class StormRun<TMessage> : IStormObserver
             return;
         }
 
-        Interlocked.Increment(ref _untyped);
+        Interlocked.Increment(ref _counters.Untyped);
         if (_untypedSamples.Count < MaxUntypedSamples)
         {
             _untypedSamples.Enqueue($"{name}: {error?.Message}");
         }
     }
 
-    public void OnResponseNotStored() => Interlocked.Increment(ref _responsesNotStored);
+    public void OnResponseNotStored() => Interlocked.Increment(ref _counters.ResponsesNotStored);
 
     public void OnLeaseLost(StormAttempt attempt)
     {
         attempt.LeaseLost = true;
-        Interlocked.Increment(ref _leasesLost);
+        Interlocked.Increment(ref _counters.LeasesLost);
     }
 
     public void OnCrash(StormCrashPoint point)
@@ -482,13 +368,13 @@ internal sealed class StormRun<TMessage> : IStormObserver
         switch (point)
         {
             case StormCrashPoint.BeforeSideEffect:
-                Interlocked.Increment(ref _crashBeforeSideEffect);
+                Interlocked.Increment(ref _counters.CrashBeforeSideEffect);
                 break;
             case StormCrashPoint.AfterSideEffect:
-                Interlocked.Increment(ref _crashAfterSideEffect);
+                Interlocked.Increment(ref _counters.CrashAfterSideEffect);
                 break;
             case StormCrashPoint.BeforeCompletion:
-                Interlocked.Increment(ref _crashBeforeCompletion);
+                Interlocked.Increment(ref _counters.CrashBeforeCompletion);
                 break;
         }
     }
@@ -509,7 +395,7 @@ internal sealed class StormRun<TMessage> : IStormObserver
         {
             // A stalled machine: its heartbeat cannot reach the store or the queue, and the handler, unaware, resumes
             // after another consumer took the key over and does its side effect anyway.
-            Interlocked.Increment(ref _unsettledStalls);
+            Interlocked.Increment(ref _counters.UnsettledStalls);
             process.IsPartitioned = true;
             try
             {
@@ -520,13 +406,13 @@ internal sealed class StormRun<TMessage> : IStormObserver
                 process.IsPartitioned = false;
             }
 
-            Interlocked.Increment(ref _leaseExpiries);
+            Interlocked.Increment(ref _counters.LeaseExpiries);
             cancellationToken = CancellationToken.None;
         }
 
         if (attempt.Slow)
         {
-            Interlocked.Increment(ref _slowHandlers);
+            Interlocked.Increment(ref _counters.SlowHandlers);
             await Task.Delay(_settings.SlowHandlerDuration, _time, cancellationToken).ConfigureAwait(false);
         }
 
@@ -538,10 +424,10 @@ internal sealed class StormRun<TMessage> : IStormObserver
 
         attempt.HandlerRan = true;
         Interlocked.Increment(ref stats.HandlerInvocations);
-        Interlocked.Increment(ref _handlerInvocations);
+        Interlocked.Increment(ref _counters.HandlerInvocations);
         if (attempt.BeganDuringOutage)
         {
-            Interlocked.Increment(ref _invocationsAfterOutageBegin); // fail-open: the handler ran on a begin the store refused
+            Interlocked.Increment(ref _counters.InvocationsAfterOutageBegin); // fail-open: the handler ran on a begin the store refused
         }
 
         var recorder = new SideEffectRecorder(
@@ -549,7 +435,7 @@ internal sealed class StormRun<TMessage> : IStormObserver
             context.IdempotencyKey ?? string.Empty,
             context.MessageId,
             context.ReceiveCount,
-            () => Interlocked.Increment(ref _effects));
+            () => Interlocked.Increment(ref _counters.Effects));
         await _settings.SideEffect!(message, recorder, cancellationToken).ConfigureAwait(false);
 
         if (attempt.CrashAfterSideEffect)
@@ -610,9 +496,9 @@ internal sealed class StormRun<TMessage> : IStormObserver
             await Task.Delay(duration, _time, cancellationToken).ConfigureAwait(false);
             return new StormOutageReport(
                 duration,
-                Volatile.Read(ref _invocationsAfterOutageBegin),
-                Volatile.Read(ref _successesAfterOutageBegin),
-                Volatile.Read(ref _failuresAfterOutageBegin),
+                Volatile.Read(ref _counters.InvocationsAfterOutageBegin),
+                Volatile.Read(ref _counters.SuccessesAfterOutageBegin),
+                Volatile.Read(ref _counters.FailuresAfterOutageBegin),
                 Outstanding);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -696,33 +582,33 @@ internal sealed class StormRun<TMessage> : IStormObserver
         Consumers = _settings.Consumers,
         Seed = _seed,
         Sends = _stats.Sum(s => s.Sends),
-        DuplicateSends = _duplicateSends,
-        ConcurrentDuplicates = _concurrentCopies,
-        Deliveries = Volatile.Read(ref _deliveries),
-        Redeliveries = Volatile.Read(ref _redeliveries),
-        VisibilityExpiries = Volatile.Read(ref _visibilityExpiries),
-        HandlerInvocations = Volatile.Read(ref _handlerInvocations),
-        Effects = Volatile.Read(ref _effects),
-        Replays = Volatile.Read(ref _replays),
-        CrashesAfterSideEffect = Volatile.Read(ref _crashAfterSideEffect),
-        CrashesBeforeCompletion = Volatile.Read(ref _crashBeforeCompletion),
-        CrashesBeforeSideEffect = Volatile.Read(ref _crashBeforeSideEffect),
-        LeaseExpiriesInjected = Volatile.Read(ref _leaseExpiries),
-        LostAcknowledgements = Volatile.Read(ref _lostAcks),
+        DuplicateSends = _counters.DuplicateSends,
+        ConcurrentDuplicates = _counters.ConcurrentCopies,
+        Deliveries = Volatile.Read(ref _counters.Deliveries),
+        Redeliveries = Volatile.Read(ref _counters.Redeliveries),
+        VisibilityExpiries = Volatile.Read(ref _counters.VisibilityExpiries),
+        HandlerInvocations = Volatile.Read(ref _counters.HandlerInvocations),
+        Effects = Volatile.Read(ref _counters.Effects),
+        Replays = Volatile.Read(ref _counters.Replays),
+        CrashesAfterSideEffect = Volatile.Read(ref _counters.CrashAfterSideEffect),
+        CrashesBeforeCompletion = Volatile.Read(ref _counters.CrashBeforeCompletion),
+        CrashesBeforeSideEffect = Volatile.Read(ref _counters.CrashBeforeSideEffect),
+        LeaseExpiriesInjected = Volatile.Read(ref _counters.LeaseExpiries),
+        LostAcknowledgements = Volatile.Read(ref _counters.LostAcks),
         StoreFaultsInjected = _faults?.InjectedFaultCount ?? 0,
         OutageRejections = _faults?.CountInjected(StoreFaultKind.Outage) ?? 0,
         FailuresByType = new Dictionary<string, int>(_failuresByType, StringComparer.Ordinal),
-        UntypedFailures = Volatile.Read(ref _untyped),
+        UntypedFailures = Volatile.Read(ref _counters.Untyped),
         UntypedFailureSamples = [.. _untypedSamples],
         DeadLettered = (int)_queue.Statistics.DeadLettered,
         PerMessage = [.. _stats.Select(s => s.ToReport())],
         Elapsed = elapsed,
         TimedOut = timedOut,
         Outage = outage,
-        SlowHandlers = Volatile.Read(ref _slowHandlers),
-        LeaseExtensions = Volatile.Read(ref _leaseExtensions),
-        LeasesLost = Volatile.Read(ref _leasesLost),
-        ResponsesNotStored = Volatile.Read(ref _responsesNotStored),
+        SlowHandlers = Volatile.Read(ref _counters.SlowHandlers),
+        LeaseExtensions = Volatile.Read(ref _counters.LeaseExtensions),
+        LeasesLost = Volatile.Read(ref _counters.LeasesLost),
+        ResponsesNotStored = Volatile.Read(ref _counters.ResponsesNotStored),
         LostBeginReplies = _faults?.InjectedFaults.Count(f => f.Operation == StoreOperations.Begin && f.Timing == FaultTiming.AfterWrite) ?? 0,
         LeaseExtensionFaults = _faults?.CountInjected(StoreOperations.ExtendLease) ?? 0,
     };
