@@ -16,7 +16,7 @@ namespace OrderShippingConsumer.Tests;
 /// </summary>
 public sealed class WorkerTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     private readonly RecordingShippingApi _carrier = new();
     private readonly InProcessSqsTransport _sqs = new();
@@ -34,7 +34,7 @@ public sealed class WorkerTests : IAsyncLifetime
         _queueUrl = _sqs.CreateQueue("orders", new InProcessSqsQueueOptions
         {
             VisibilityTimeout = TimeSpan.FromSeconds(5),
-            RedrivePolicy = new InProcessSqsRedrivePolicy(_deadLetterUrl, MaxReceiveCount: 2),
+            RedrivePolicy = new InProcessSqsRedrivePolicy(_deadLetterUrl, MaxReceiveCount: 4),
             DuplicateDeliveryProbability = 0.5,
             RandomSeed = 42,
         });
@@ -46,6 +46,7 @@ public sealed class WorkerTests : IAsyncLifetime
             ["Consumers:Orders:QueueUrl"] = _queueUrl,
             ["Consumers:Orders:WaitTimeSeconds"] = "1",
             ["Consumers:Orders:Redelivery:InitialDelay"] = "00:00:01",
+            ["Consumers:Orders:Redelivery:MaxDelay"] = "00:00:02",
             ["Consumers:Orders:Redelivery:UseJitter"] = "false",
 #if (UseSqlite)
             ["Idempotency:Sqlite:DataSource"] = _database,
@@ -88,7 +89,9 @@ public sealed class WorkerTests : IAsyncLifetime
         }
 
         var queue = _sqs.GetQueue(_queueUrl);
-        await WaitUntilAsync(() => queue.Statistics is { Visible: 0, InFlight: 0 } && _carrier.Shipments.Count == 20);
+        await WaitUntilAsync(
+            () => queue.Statistics is { Visible: 0, InFlight: 0 } && _carrier.Shipments.Count == 20,
+            () => $"{_carrier.Shipments.Count} shipped; queue {queue.Statistics}; dead letters {_sqs.GetQueue(_deadLetterUrl).Statistics.Sent}");
 
         Assert.True(queue.Statistics.Delivered > 25, $"expected duplicates, got {queue.Statistics.Delivered} deliveries");
         Assert.Equal(20, _carrier.Shipments.Count);
@@ -104,7 +107,9 @@ public sealed class WorkerTests : IAsyncLifetime
         await _sqs.SendAsync(_queueUrl, """{"userId":"USR-1","productId":"SKU-1"}""");
 
         // Never deleted as if handled: the poison message goes back until the redrive policy moves it aside.
-        await WaitUntilAsync(() => _sqs.GetQueue(_deadLetterUrl).Statistics.Visible == 1);
+        await WaitUntilAsync(
+            () => _sqs.GetQueue(_deadLetterUrl).Statistics.Visible == 1,
+            () => $"queue {_sqs.GetQueue(_queueUrl).Statistics}");
 
         Assert.Empty(_carrier.Calls);
         Assert.Equal(0, _sqs.GetQueue(_queueUrl).Statistics.Deleted);
@@ -116,12 +121,12 @@ public sealed class WorkerTests : IAsyncLifetime
         _started = true;
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
+    private static async Task WaitUntilAsync(Func<bool> condition, Func<string> state)
     {
         var waited = Stopwatch.StartNew();
         while (!condition())
         {
-            Assert.True(waited.Elapsed < Patience, "The worker did not get there in time.");
+            Assert.True(waited.Elapsed < Patience, $"The worker did not get there in time: {state()}");
             await Task.Delay(50);
         }
     }
