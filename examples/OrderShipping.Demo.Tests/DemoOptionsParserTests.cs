@@ -71,4 +71,18 @@ public sealed class DemoOptionsParserTests
         Assert.Null(options);
         Assert.Null(error);
     }
+
+    [Fact]
+    public void Given_fifo_Then_the_run_uses_a_fifo_queue_on_either_queue_kind()
+    {
+        var (standard, _) = DemoOptionsParser.Parse([]);
+        var (inProcess, inProcessError) = DemoOptionsParser.Parse(["--fifo"]);
+        var (sqs, sqsError) = DemoOptionsParser.Parse(["--fifo", "--queue", "sqs", "--sqs-url", "http://127.0.0.1:9324"]);
+
+        Assert.False(standard!.Fifo);
+        Assert.Null(inProcessError);
+        Assert.Equal(new DemoOptions { Fifo = true }, inProcess);
+        Assert.Null(sqsError);
+        Assert.Equal(new DemoOptions { Fifo = true, Queue = QueueKind.Sqs, SqsUrl = "http://127.0.0.1:9324" }, sqs);
+    }
 }

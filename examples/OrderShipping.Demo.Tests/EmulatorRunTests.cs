@@ -51,4 +51,20 @@ public sealed class EmulatorRunTests(DynamoDbLocalFixture dynamoDb, FauxqsFixtur
         Assert.NotEmpty(report.DoubleShipped);
         Assert.Empty(report.Lost);
     }
+
+    [Fact]
+    public async Task Given_a_fifo_queue_on_fauxqs_When_the_producer_sends_through_the_idempotent_sender_Then_sqs_drops_every_retried_send_and_every_order_ships_once()
+    {
+        var report = await new DemoRunner(OnEmulators(idempotency: true) with { Fifo = true }).RunAsync(CancellationToken.None);
+
+        Assert.False(report.TimedOut);
+        Assert.Contains(".fifo", report.QueueDescription, StringComparison.Ordinal);
+        Assert.True(report.DuplicateSends > 0, "the producer should have retried some sends");
+
+        // Every retry was re-serialized in another field order, so only the key-derived deduplication id can match it.
+        Assert.Equal(report.DuplicateSends, report.SendsDeduplicatedByQueue);
+        Assert.Empty(report.DoubleShipped);
+        Assert.Empty(report.Lost);
+        Assert.Equal(report.Orders, report.Shipments);
+    }
 }

@@ -58,7 +58,8 @@ internal sealed class DemoRunner
             new FaultInjector(Plan, Timings),
             Timings,
             Options.Idempotency,
-            KeyPrefix);
+            KeyPrefix,
+            KeyFromAttribute: Options.Fifo);
         Func<string, CancellationToken, Task<IConsumerProcess>> startProcess = Options.Consumer == ConsumerKind.Lambda
             ? (name, ct) => LambdaConsumer.StartAsync(name, environment, ct)
             : (name, ct) => ConsumerProcess.StartAsync(name, environment, ct);
@@ -74,7 +75,7 @@ internal sealed class DemoRunner
         var timedOut = false;
         try
         {
-            await new OrderProducer(queue, Statistics).SendAllAsync(Plan, deadline.Token).ConfigureAwait(false);
+            await new OrderProducer(queue, Statistics, Options.Fifo ? FifoSending.CreateSender(queue, KeyPrefix) : null).SendAllAsync(Plan, deadline.Token).ConfigureAwait(false);
             await WaitUntilDrainedAsync(queue, deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -97,8 +98,8 @@ internal sealed class DemoRunner
 
     private async Task<IDemoQueue> CreateQueueAsync(CancellationToken cancellationToken) => Options.Queue switch
     {
-        QueueKind.Sqs => await SqsDemoQueue.CreateAsync(Options.SqsUrl, Timings.VisibilityTimeout, cancellationToken).ConfigureAwait(false),
-        _ => InProcessDemoQueue.Create(Timings.VisibilityTimeout),
+        QueueKind.Sqs => await SqsDemoQueue.CreateAsync(Options.SqsUrl, Timings.VisibilityTimeout, Options.Fifo, cancellationToken).ConfigureAwait(false),
+        _ => InProcessDemoQueue.Create(Timings.VisibilityTimeout, Options.Fifo),
     };
 
     private async Task WaitUntilDrainedAsync(IDemoQueue queue, CancellationToken cancellationToken)
@@ -106,7 +107,7 @@ internal sealed class DemoRunner
         while (true)
         {
             // The cheap local count first; the queue's own word decides.
-            if (Statistics.Settled >= Statistics.Sent && await queue.IsDrainedAsync(cancellationToken).ConfigureAwait(false))
+            if (Statistics.Settled >= Statistics.Enqueued && await queue.IsDrainedAsync(cancellationToken).ConfigureAwait(false))
             {
                 return;
             }
@@ -128,6 +129,7 @@ internal sealed class DemoRunner
             Orders = Plan.Orders.Count,
             MessagesSent = Statistics.Sent,
             DuplicateSends = Statistics.DuplicateSends,
+            SendsDeduplicatedByQueue = Statistics.SendsDeduplicatedByQueue,
             Deliveries = Statistics.Deliveries,
             Redeliveries = Statistics.Redeliveries,
             Crashes = Statistics.Crashes,

@@ -1,4 +1,5 @@
 using IdempotentConsumer;
+using IdempotentConsumer.Keys;
 using IdempotentConsumer.Sqs.Transport;
 using IdempotentConsumer.Stores;
 using OrderShipping.Demo.Scenario;
@@ -16,6 +17,7 @@ namespace OrderShipping.Demo.Consumers;
 /// <param name="Timings">The run's clock.</param>
 /// <param name="Idempotency">False runs the consumers without idempotency.</param>
 /// <param name="KeyPrefix">The run's key prefix.</param>
+/// <param name="KeyFromAttribute">Key by the producer's <c>idempotency-key</c> attribute (<c>--fifo</c>), falling back to the order id.</param>
 internal sealed record ConsumerEnvironment(
     string QueueUrl,
     string QueueArn,
@@ -25,12 +27,19 @@ internal sealed record ConsumerEnvironment(
     FaultInjector Faults,
     DemoTimings Timings,
     bool Idempotency,
-    string KeyPrefix)
+    string KeyPrefix,
+    bool KeyFromAttribute = false)
 {
     /// <summary>The order-shipping settings with this run's key prefix.</summary>
     public void ConfigureIdempotency(IdempotencyOptions options)
     {
         OrderShippingIdempotency.Configure(options);
         options.KeyPrefix = KeyPrefix;
+        if (KeyFromAttribute)
+        {
+            // The same record key as the order id gives (the sender hashed it), without parsing the body for it.
+            options.KeyAttribute = IdempotencyKeyAttribute.DefaultName;
+            options.KeyAttributeFallback = KeyAttributeFallback.UseBodyKey;
+        }
     }
 }

@@ -30,6 +30,9 @@ internal sealed record DemoOptions
 
     public ConsumerKind Consumer { get; init; } = ConsumerKind.Worker;
 
+    /// <summary>A FIFO queue fed by the idempotent SQS sender: a retried send carries the key-derived deduplication id.</summary>
+    public bool Fifo { get; init; }
+
     /// <summary>Share of orders the producer sends again because its first send "timed out".</summary>
     public double DuplicateSendRate { get; init; } = 0.08;
 

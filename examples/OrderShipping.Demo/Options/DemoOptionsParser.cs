@@ -22,6 +22,8 @@ internal static class DemoOptionsParser
                                   ("Host=127.0.0.1;Port=5432;Username=postgres;Database=postgres"; required with it)
           --queue KIND            inprocess (default) | sqs
           --sqs-url URL           SQS endpoint (fauxqs); omit for AWS. A queue is created and deleted
+          --fifo                  a FIFO queue; the producer sends with IdempotentSqsSender (deduplication id =
+                                  the consumer's key hash, group = the user), so SQS drops retried sends
           --duplicate-sends R     share of orders the producer sends twice (default 0.08)
           --crash-rate R          share of orders whose first handling crashes the consumer (default 0.03)
           --slow-rate R           share of orders handled slower than the visibility timeout (default 0.02)
@@ -63,6 +65,7 @@ internal static class DemoOptionsParser
                     "--postgres-url" => options with { PostgresUrl = Value() },
                     "--queue" => options with { Queue = ParseQueue(Value()) },
                     "--sqs-url" => options with { SqsUrl = Value() },
+                    "--fifo" => options with { Fifo = true },
                     "--consumer" => options with { Consumer = ParseConsumer(Value()) },
                     "--duplicate-sends" => options with { DuplicateSendRate = Rate(name, Value()) },
                     "--crash-rate" => options with { CrashRate = Rate(name, Value()) },

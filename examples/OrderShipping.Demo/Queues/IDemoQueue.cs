@@ -1,4 +1,7 @@
+using IdempotentConsumer.Sqs.Producer.Options;
+using IdempotentConsumer.Sqs.Producer.Sending;
 using IdempotentConsumer.Sqs.Transport;
+using OrderShipping.Orders;
 
 namespace OrderShipping.Demo.Queues;
 
@@ -22,6 +25,18 @@ internal interface IDemoQueue : IAsyncDisposable
 
     /// <summary>Sends one body (a retried send gets a new message id, as on SQS).</summary>
     ValueTask SendAsync(string body, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The producer's idempotent sender for this queue (<c>--fifo</c>), over <paramref name="options"/> with the queue's URL
+    /// filled in. It prepares every send; <see cref="SendPreparedAsync"/> puts the prepared message on the queue.
+    /// </summary>
+    IdempotentSqsSender<Order> CreateSender(SqsSenderOptions options, Func<Order, string?> messageGroupId);
+
+    /// <summary>
+    /// Sends one message of the sender (<see cref="CreateSender"/>) as prepared: body, key attribute, group and
+    /// deduplication id. Returns the message id the queue answered with; for a send it deduplicated, the first send's.
+    /// </summary>
+    ValueTask<string> SendPreparedAsync(SqsOutgoingMessage message, CancellationToken cancellationToken);
 
     /// <summary>True when no message is left, visible or in flight.</summary>
     ValueTask<bool> IsDrainedAsync(CancellationToken cancellationToken);

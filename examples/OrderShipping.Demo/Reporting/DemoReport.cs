@@ -21,6 +21,9 @@ internal sealed record DemoReport
 
     public required int DuplicateSends { get; init; }
 
+    /// <summary>Sends the FIFO queue dropped as duplicates of an earlier send (<c>--fifo</c>; 0 otherwise).</summary>
+    public int SendsDeduplicatedByQueue { get; init; }
+
     public required int Deliveries { get; init; }
 
     public required int Redeliveries { get; init; }

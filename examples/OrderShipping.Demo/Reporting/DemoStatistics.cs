@@ -11,6 +11,7 @@ internal sealed class DemoStatistics
     private readonly ConcurrentDictionary<string, byte> _settled = new(StringComparer.Ordinal);
     private int _sent;
     private int _duplicateSends;
+    private int _sendsDeduplicatedByQueue;
     private int _deliveries;
     private int _redeliveries;
     private int _executions;
@@ -21,6 +22,12 @@ internal sealed class DemoStatistics
     public int Sent => Volatile.Read(ref _sent);
 
     public int DuplicateSends => Volatile.Read(ref _duplicateSends);
+
+    /// <summary>Sends a FIFO queue accepted and dropped: same deduplication id within its window (<c>--fifo</c>).</summary>
+    public int SendsDeduplicatedByQueue => Volatile.Read(ref _sendsDeduplicatedByQueue);
+
+    /// <summary>Messages the queue holds because of the sends: every send but the deduplicated ones.</summary>
+    public int Enqueued => Sent - SendsDeduplicatedByQueue;
 
     public int Deliveries => Volatile.Read(ref _deliveries);
 
@@ -38,8 +45,14 @@ internal sealed class DemoStatistics
     /// <summary>Messages the queue confirmed deleted.</summary>
     public int Settled => _settled.Count;
 
-    public void RecordSend(bool isRetry)
+    public void RecordSend(bool isRetry, bool deduplicatedByQueue = false)
     {
+        if (deduplicatedByQueue)
+        {
+            // Before the send itself: a reader of Enqueued never sees a dropped send as a message to wait for.
+            Interlocked.Increment(ref _sendsDeduplicatedByQueue);
+        }
+
         Interlocked.Increment(ref _sent);
         if (isRetry)
         {

@@ -18,10 +18,15 @@ internal static class SummaryView
 
         Row(table, "Orders", report.Orders, "placed in the shop");
         Row(table, "Messages sent", report.MessagesSent, $"{N(report.DuplicateSends)} duplicate sends: the producer retried after a timeout");
+        if (report.Options.Fifo)
+        {
+            Row(table, "Sends deduplicated by SQS (FIFO)", report.SendsDeduplicatedByQueue, "retried sends SQS dropped: same deduplication id (the key hash) within 5 minutes, body serialized again");
+        }
+
         Row(table, "Deliveries", report.Deliveries, $"{N(report.Redeliveries)} redeliveries: visibility expired, or a consumer crashed holding them");
         Row(table, "Consumer crashes", report.Crashes, "after the shipping call, before the record was completed");
         Row(table, "Handler completions", report.Executions, "the handler ran to the end");
-        Row(table, "Duplicates suppressed", report.DuplicatesSuppressed, "deliveries that shipped nothing new:");
+        Row(table, "Duplicates suppressed", report.DuplicatesSuppressed, "stopped by the consumer: deliveries that shipped nothing new:");
         Row(table, "  replays", report.Replays, "answered from the COMPLETED record; the handler did not run");
         Row(table, "  in progress", report.InProgressRejections, "another attempt held the order; offered again later");
         Row(table, "  Idempotency-Key hits", report.IdempotencyKeyHits, "the carrier returned the shipment made before a crash");
