@@ -116,9 +116,10 @@ public sealed class IdempotencyOptions
 
     /// <summary>
     /// How long a duplicate that finds the key in progress elsewhere waits for that attempt to complete, polling the
-    /// store, before it fails with <see cref="Exceptions.IdempotencyAlreadyInProgressException"/>. It never waits past its
-    /// own lease (the invocation's <see cref="Execution.IdempotencyInvocation{TPayload}.LeaseDuration"/>: in Lambda the
-    /// invocation deadline, in the worker the visibility timeout) nor past cancellation. A completed original is replayed;
+    /// store, before it fails with <see cref="Exceptions.IdempotencyAlreadyInProgressException"/>. It stops one
+    /// <see cref="InProgressWaitPollDelay"/> before its own lease ends (the invocation's
+    /// <see cref="Execution.IdempotencyInvocation{TPayload}.LeaseDuration"/>: in Lambda the invocation deadline minus the
+    /// safety margin, in the worker the visibility timeout) and at once on cancellation. A completed original is replayed;
     /// one whose lease lapses (or that is released) is taken over by the normal begin. <see cref="TimeSpan.Zero"/>
     /// (default): no wait, the duplicate fails at once.
     /// </summary>

@@ -29,8 +29,12 @@ public sealed partial class IdempotencyExecutor
             return null;
         }
 
+        // It gives up one poll delay before its own lease ends: an adapter that cancels work at that lease end (Lambda's
+        // deadline) then still gets the in-progress answer, which hides the message until the original's lease ends,
+        // instead of a cancellation.
         var timeoutAt = now + Options.InProgressWaitTimeout;
-        var deadline = timeoutAt < ownLeaseEnd ? timeoutAt : ownLeaseEnd;
+        var leaseBound = ownLeaseEnd - Options.InProgressWaitPollDelay;
+        var deadline = timeoutAt < leaseBound ? timeoutAt : leaseBound;
         return deadline > now ? new InProgressWait(now, deadline, Options.InProgressWaitPollDelay, Options.InProgressWaitMaxPollDelay) : null;
     }
 
