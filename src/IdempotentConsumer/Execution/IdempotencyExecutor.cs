@@ -215,6 +215,12 @@ public sealed partial class IdempotencyExecutor
             {
                 if (existing.Status == IdempotencyRecordStatus.Completed)
                 {
+                    if (wait is not null)
+                    {
+                        // Another contender took the vacated key over and finished while this waiter's begin was under way.
+                        EndWait(wait, key, "replayed", activity);
+                    }
+
                     _cache?.AddOrUpdate(key, existing);
                     return Replay(existing, validationHash, resultType, activity);
                 }
@@ -231,7 +237,18 @@ public sealed partial class IdempotencyExecutor
                     throw InProgressElsewhere(key, existing, activity);
                 }
 
-                var (end, last) = await WaitForOriginalAsync(key, existing, wait, cancellationToken).ConfigureAwait(false);
+                WaitEnd end;
+                IdempotencyRecord last;
+                try
+                {
+                    (end, last) = await WaitForOriginalAsync(key, existing, wait, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    EndWait(wait, key, "cancelled", activity);
+                    throw;
+                }
+
                 if (end == WaitEnd.Completed)
                 {
                     EndWait(wait, key, "replayed", activity);
