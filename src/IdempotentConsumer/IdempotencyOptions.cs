@@ -114,6 +114,23 @@ public sealed class IdempotencyOptions
     /// </summary>
     public Batching.BatchPrecheckMode BatchPrecheck { get; set; } = Batching.BatchPrecheckMode.Auto;
 
+    /// <summary>
+    /// How long a duplicate that finds the key in progress elsewhere waits for that attempt to complete, polling the
+    /// store, before it fails with <see cref="Exceptions.IdempotencyAlreadyInProgressException"/>. It stops one
+    /// <see cref="InProgressWaitPollDelay"/> before its own lease ends (the invocation's
+    /// <see cref="Execution.IdempotencyInvocation{TPayload}.LeaseDuration"/>: in Lambda the invocation deadline minus the
+    /// safety margin, in the worker the visibility timeout) and at once on cancellation. A completed original is replayed;
+    /// one whose lease lapses (or that is released) is taken over by the normal begin. <see cref="TimeSpan.Zero"/>
+    /// (default): no wait, the duplicate fails at once.
+    /// </summary>
+    public TimeSpan InProgressWaitTimeout { get; set; } = TimeSpan.Zero;
+
+    /// <summary>The first delay between polls while waiting for an in-progress original; it doubles up to <see cref="InProgressWaitMaxPollDelay"/>. Default: 100 ms.</summary>
+    public TimeSpan InProgressWaitPollDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The longest delay between polls while waiting for an in-progress original. Default: 2 seconds.</summary>
+    public TimeSpan InProgressWaitMaxPollDelay { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>A copy whose changes do not reach these options (a built consumer captures its own).</summary>
     public IdempotencyOptions Clone() => (IdempotencyOptions)MemberwiseClone();
 
@@ -145,5 +162,8 @@ public sealed class IdempotencyOptions
         target.ResponseHook = ResponseHook;
         target.BatchPrecheck = BatchPrecheck;
         target.KeyFormat = KeyFormat;
+        target.InProgressWaitTimeout = InProgressWaitTimeout;
+        target.InProgressWaitPollDelay = InProgressWaitPollDelay;
+        target.InProgressWaitMaxPollDelay = InProgressWaitMaxPollDelay;
     }
 }

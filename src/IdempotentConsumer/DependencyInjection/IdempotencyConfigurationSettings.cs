@@ -42,6 +42,12 @@ internal sealed class IdempotencyConfigurationSettings
 
     public Batching.BatchPrecheckMode? BatchPrecheck { get; set; }
 
+    public TimeSpan? InProgressWaitTimeout { get; set; }
+
+    public TimeSpan? InProgressWaitPollDelay { get; set; }
+
+    public TimeSpan? InProgressWaitMaxPollDelay { get; set; }
+
     public void ApplyTo(IdempotencyOptions options)
     {
         options.KeyPrefix = KeyPrefix ?? options.KeyPrefix;
@@ -60,5 +66,8 @@ internal sealed class IdempotencyConfigurationSettings
         options.Disabled = Disabled ?? options.Disabled;
         options.MaxInconsistentStateAttempts = MaxInconsistentStateAttempts ?? options.MaxInconsistentStateAttempts;
         options.BatchPrecheck = BatchPrecheck ?? options.BatchPrecheck;
+        options.InProgressWaitTimeout = InProgressWaitTimeout ?? options.InProgressWaitTimeout;
+        options.InProgressWaitPollDelay = InProgressWaitPollDelay ?? options.InProgressWaitPollDelay;
+        options.InProgressWaitMaxPollDelay = InProgressWaitMaxPollDelay ?? options.InProgressWaitMaxPollDelay;
     }
 }

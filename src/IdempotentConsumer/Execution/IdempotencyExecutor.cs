@@ -117,7 +117,9 @@ public sealed partial class IdempotencyExecutor
     /// The full form: takes adapter-supplied lease and key material, passes caller state without a closure,
     /// hands the lease to the handler, and reports whether the result was executed or replayed.
     /// </summary>
-    /// <exception cref="IdempotencyAlreadyInProgressException">Another attempt holds the key's lease.</exception>
+    /// <exception cref="IdempotencyAlreadyInProgressException">
+    /// Another attempt holds the key's lease (after waiting up to <see cref="IdempotencyOptions.InProgressWaitTimeout"/>, when set).
+    /// </exception>
     /// <exception cref="IdempotencyValidationException">The payload does not match the completed record's hash.</exception>
     /// <exception cref="IdempotencyKeyMissingException">No key and <see cref="IdempotencyOptions.ThrowOnMissingKey"/> is set.</exception>
     /// <exception cref="IdempotencyPersistenceException">The store failed.</exception>
@@ -181,10 +183,15 @@ public sealed partial class IdempotencyExecutor
         }
 
         var lease = invocation.LeaseDuration ?? Options.InProgressLease;
+        var ownLeaseEnd = _timeProvider.GetUtcNow() + lease;
+        InProgressWait? wait = null;
         for (var attempt = 1; ; attempt++)
         {
             var now = _timeProvider.GetUtcNow();
-            var leaseEnd = now + lease;
+
+            // After a wait, a take-over keeps the lease this call was given (in Lambda, the invocation's deadline): the
+            // time spent waiting came out of it.
+            var leaseEnd = wait is null ? now + lease : ownLeaseEnd;
             var recordExpiry = now + Options.RecordExpiry;
 
             // While in progress the record must outlive its lease, or an expiry check or a cleanup (TTL, purge,
@@ -194,6 +201,11 @@ public sealed partial class IdempotencyExecutor
 
             if (begin.Acquired)
             {
+                if (wait is not null)
+                {
+                    EndWait(wait, key, "took_over", activity);
+                }
+
                 var heldLease = new IdempotencyLease(_store, _timeProvider, key, request.OwnerToken, leaseEnd, request.ExpiresAt);
                 return await RunGuardedAsync(invocation, state, handler, heldLease, validationHash, resultType, activity, cancellationToken).ConfigureAwait(false);
             }
@@ -203,6 +215,12 @@ public sealed partial class IdempotencyExecutor
             {
                 if (existing.Status == IdempotencyRecordStatus.Completed)
                 {
+                    if (wait is not null)
+                    {
+                        // Another contender took the vacated key over and finished while this waiter's begin was under way.
+                        EndWait(wait, key, "replayed", activity);
+                    }
+
                     _cache?.AddOrUpdate(key, existing);
                     return Replay(existing, validationHash, resultType, activity);
                 }
@@ -213,11 +231,41 @@ public sealed partial class IdempotencyExecutor
                     throw new IdempotencyCorruptRecordException($"Idempotency key '{key}': the store returned a record with unknown status {(int)existing.Status}.");
                 }
 
-                IdempotencyTelemetry.InProgressRejections.Add(1);
-                activity?.SetTag("idempotency.outcome", "in_progress");
-                throw new IdempotencyAlreadyInProgressException(
-                    $"Idempotency key '{key}' is already in progress (lease until {existing.InProgressExpiresAt:O}); try again later.",
-                    existing.InProgressExpiresAt);
+                wait ??= StartWait(now, ownLeaseEnd);
+                if (wait is null)
+                {
+                    throw InProgressElsewhere(key, existing, activity);
+                }
+
+                WaitEnd end;
+                IdempotencyRecord last;
+                try
+                {
+                    (end, last) = await WaitForOriginalAsync(key, existing, wait, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    EndWait(wait, key, "cancelled", activity);
+                    throw;
+                }
+
+                if (end == WaitEnd.Completed)
+                {
+                    EndWait(wait, key, "replayed", activity);
+                    _cache?.AddOrUpdate(key, last);
+                    return Replay(last, validationHash, resultType, activity);
+                }
+
+                if (end == WaitEnd.TimedOut || _timeProvider.GetUtcNow() >= ownLeaseEnd)
+                {
+                    EndWait(wait, key, "timed_out", activity);
+                    throw InProgressElsewhere(key, last, activity);
+                }
+
+                // Vacated: the normal begin decides, against every other contender. A fresh contest, so the count of
+                // begins lost to a vanished record starts again.
+                attempt = 0;
+                continue;
             }
 
             // Lost the write yet found nothing that should block it: the record vanished or expired in between.

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using IdempotentConsumer.Exceptions;
+using IdempotentConsumer.Records;
 using IdempotentConsumer.Stores;
 using IdempotentConsumer.Telemetry;
 
@@ -93,6 +94,23 @@ internal static class StoreCalls
         }
     }
 
+    public static async ValueTask<IdempotencyRecord?> GetAsync(IIdempotencyStore store, string key, CancellationToken cancellationToken)
+    {
+        var started = Start();
+        try
+        {
+            return await store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex))
+        {
+            throw Wrap("get", key, ex);
+        }
+        finally
+        {
+            RecordLatency(Operation.Get, started);
+        }
+    }
+
     private static async ValueTask<T> AwaitAsync<T>(ValueTask<T> pending, string operation, string key, KeyValuePair<string, object?> tag, long started)
     {
         try
@@ -149,5 +167,6 @@ internal static class StoreCalls
         public static readonly KeyValuePair<string, object?> Complete = new("operation", "complete");
         public static readonly KeyValuePair<string, object?> Release = new("operation", "release");
         public static readonly KeyValuePair<string, object?> Extend = new("operation", "extend");
+        public static readonly KeyValuePair<string, object?> Get = new("operation", "get");
     }
 }

@@ -21,6 +21,7 @@ public static class IdempotencyTelemetry
     internal static readonly Counter<long> Executions = Meter.CreateCounter<long>("idempotency.executions", description: "Handler executions under a newly taken idempotency record.");
     internal static readonly Counter<long> Replays = Meter.CreateCounter<long>("idempotency.replays", description: "Duplicates answered from a completed record without running the handler.");
     internal static readonly Counter<long> InProgressRejections = Meter.CreateCounter<long>("idempotency.in_progress_rejections", description: "Duplicates rejected because another attempt holds the lease.");
+    internal static readonly Counter<long> InProgressWaits = Meter.CreateCounter<long>("idempotency.in_progress_waits", description: "Waits of a duplicate for an in-progress original, tagged by how they ended (replayed, took_over, timed_out, cancelled).");
     internal static readonly Counter<long> ValidationFailures = Meter.CreateCounter<long>("idempotency.validation_failures", description: "Duplicates whose payload hash did not match the stored one.");
     internal static readonly Counter<long> Unguarded = Meter.CreateCounter<long>("idempotency.unguarded", description: "Executions without idempotency (no key and not required, or disabled).");
     internal static readonly Counter<long> PrecheckReads = Meter.CreateCounter<long>("idempotency.precheck.reads", description: "Batch pre-checks taken: one consistent batch read of a batch's keys.");

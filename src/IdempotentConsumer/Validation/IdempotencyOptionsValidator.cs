@@ -29,6 +29,9 @@ public sealed class IdempotencyOptionsValidator : IValidateOptions<IdempotencyOp
         errors.Check(Enum.IsDefined(options.KeyAttributeFallback), $"KeyAttributeFallback {options.KeyAttributeFallback} is not supported.");
         errors.Check(Enum.IsDefined(options.BatchPrecheck), $"BatchPrecheck {options.BatchPrecheck} is not a BatchPrecheckMode.");
         errors.Check(Enum.IsDefined(options.KeyFormat), $"KeyFormat {options.KeyFormat} is not supported.");
+        errors.Check(options.InProgressWaitTimeout >= TimeSpan.Zero, "InProgressWaitTimeout must not be negative (zero: no wait).");
+        errors.Check(options.InProgressWaitPollDelay > TimeSpan.Zero, "InProgressWaitPollDelay must be positive.");
+        errors.Check(options.InProgressWaitMaxPollDelay >= options.InProgressWaitPollDelay, "InProgressWaitMaxPollDelay must be at least InProgressWaitPollDelay.");
         return errors;
     }
 }

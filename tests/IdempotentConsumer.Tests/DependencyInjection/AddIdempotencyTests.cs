@@ -193,7 +193,7 @@ public sealed class AddIdempotencyTests
 
         Assert.Equal(["KeySource", "PayloadValidationSource", "ResponseHook", "SerializerOptions"], codeOnly.Order());
         Assert.All(expected, e => Assert.Equal(e.Value, typeof(IdempotencyOptions).GetProperty(e.Key)!.GetValue(options)));
-        Assert.Equal(16, expected.Count);
+        Assert.Equal(19, expected.Count);
     }
 
     [Fact]

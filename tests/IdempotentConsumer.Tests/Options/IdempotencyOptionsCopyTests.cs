@@ -33,6 +33,9 @@ public sealed class IdempotencyOptionsCopyTests
             ResponseHook = (response, _) => response,
             BatchPrecheck = Batching.BatchPrecheckMode.Never,
             KeyFormat = IdempotencyKeyFormat.Powertools,
+            InProgressWaitTimeout = TimeSpan.FromSeconds(9),
+            InProgressWaitPollDelay = TimeSpan.FromMilliseconds(250),
+            InProgressWaitMaxPollDelay = TimeSpan.FromSeconds(3),
         };
         var target = new IdempotencyOptions();
 

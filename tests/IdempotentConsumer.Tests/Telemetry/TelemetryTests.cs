@@ -135,4 +135,72 @@ public sealed class TelemetryTests
         Assert.Equal(ActivityKind.Consumer, message.Kind);
         Assert.Contains(activities, a => a.OperationName == "idempotency.execute" && a.ParentSpanId == message.SpanId);
     }
+
+    [Fact]
+    public async Task Given_listeners_When_a_duplicate_waits_for_an_original_that_stays_in_progress_Then_the_wait_is_counted_by_outcome_added_to_the_activity_and_logged()
+    {
+        var waits = new ConcurrentBag<string?>();
+        using var meters = new MeterListener();
+        meters.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == IdempotencyTelemetry.Name && instrument.Name == "idempotency.in_progress_waits")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        meters.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "outcome")
+                {
+                    waits.Add(tag.Value as string);
+                }
+            }
+        });
+        meters.Start();
+        var activities = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == IdempotencyTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activities.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var h = new ExecutorHarness(o => o.InProgressWaitTimeout = TimeSpan.FromSeconds(1));
+        var log = new ListLogger();
+        var executor = new IdempotentConsumer.Execution.IdempotencyExecutor(h.Store, h.Options, h.Time, log);
+        var order = ExecutorHarness.NewOrder();
+        var key = h.KeyOf(order);
+        var now = h.Time.GetUtcNow();
+        await h.InMemory.TryBeginAsync(new IdempotentConsumer.Stores.BeginRequest(key, "other", now, now.AddHours(1), now.AddMinutes(5), null));
+
+        var waiting = executor.ExecuteAsync(order, (Order o) => o.OrderId).AsTask();
+        for (var i = 0; i < 100 && !waiting.IsCompleted; i++)
+        {
+            h.Time.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.Delay(2);
+        }
+
+        await Assert.ThrowsAsync<IdempotencyAlreadyInProgressException>(() => waiting);
+        Assert.Equal(["timed_out"], waits);
+        var activity = Assert.Single(activities, a => a.OperationName == "idempotency.execute" && (string?)a.GetTagItem("idempotency.key") == key);
+        Assert.Equal("in_progress", activity.GetTagItem("idempotency.outcome"));
+        var waited = Assert.Single(activity.Events, e => e.Name == "idempotency.in_progress_wait");
+        Assert.Contains(waited.Tags, t => t.Key == "outcome" && (string?)t.Value == "timed_out");
+        Assert.Contains(log.Lines, l => l.Contains(key, StringComparison.Ordinal) && l.Contains("timed_out", StringComparison.Ordinal));
+    }
+
+    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger<IdempotentConsumer.Execution.IdempotencyExecutor>
+    {
+        public ConcurrentQueue<string> Lines { get; } = new();
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Lines.Enqueue(formatter(state, exception));
+    }
 }
