@@ -295,6 +295,11 @@ public sealed partial class IdempotencyExecutor
             {
                 LogBeginRetried(_logger, failure, request.Key);
             }
+            catch (Exception failure) when (failure is IdempotencyPersistenceException or OperationCanceledException)
+            {
+                await ReleaseUnansweredBeginAsync(request, failure).ConfigureAwait(false);
+                throw;
+            }
         }
 
         return !begin.Acquired
@@ -302,6 +307,27 @@ public sealed partial class IdempotencyExecutor
             && string.Equals(existing.OwnerToken, request.OwnerToken, StringComparison.Ordinal)
             ? BeginResult.Won()
             : begin;
+    }
+
+    // The last begin's write may have landed with its reply lost: left alone, that record would hold the key for a
+    // whole lease with no handler behind it, and every redelivery meanwhile would burn a receive on "in progress
+    // elsewhere" (a small redrive budget dead-letters the message). No handler ran under this token, so releasing it
+    // is always safe; the store refuses the release for any other owner, and a record that is not there is fine.
+    private async ValueTask ReleaseUnansweredBeginAsync(BeginRequest request, Exception beginError)
+    {
+        try
+        {
+            await StoreCalls.ReleaseAsync(_store, request.Key, request.OwnerToken, CancellationToken.None).ConfigureAwait(false);
+            IdempotencyTelemetry.UnansweredBeginsReleased.Add(1);
+        }
+        catch (IdempotencyStaleOwnerException)
+        {
+            // Nothing of ours landed.
+        }
+        catch (IdempotencyException releaseError)
+        {
+            LogReleaseFailed(_logger, releaseError, request.Key, beginError.GetType().Name);
+        }
     }
 
     private async ValueTask<IdempotencyOutcome<TResult>> RunGuardedAsync<TPayload, TState, TResult>(

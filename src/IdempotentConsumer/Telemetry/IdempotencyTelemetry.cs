@@ -27,6 +27,7 @@ public static class IdempotencyTelemetry
     internal static readonly Counter<long> PrecheckReads = Meter.CreateCounter<long>("idempotency.precheck.reads", description: "Batch pre-checks taken: one consistent batch read of a batch's keys.");
     internal static readonly Counter<long> PrecheckSkips = Meter.CreateCounter<long>("idempotency.precheck.skips", description: "Batches the pre-check decided not to read (Auto: no sign of a duplicate).");
     internal static readonly Counter<long> PrecheckHits = Meter.CreateCounter<long>("idempotency.precheck.hits", description: "Duplicates answered from a batch pre-check's read with no write.");
+    internal static readonly Counter<long> UnansweredBeginsReleased = Meter.CreateCounter<long>("idempotency.begin.unanswered_released", description: "Begins whose store call failed (its write may have landed) whose record was released so a redelivery finds the key free.");
     internal static readonly Counter<long> CacheHits = Meter.CreateCounter<long>("idempotency.cache_hits", description: "Duplicates answered from the local cache with no store call.");
     internal static readonly Histogram<double> StoreDuration = Meter.CreateHistogram<double>("idempotency.store.duration", unit: "ms", description: "Latency of idempotency store calls.");
 

@@ -199,18 +199,52 @@ public sealed class HardeningTests
     }
 
     [Fact]
-    public async Task Given_a_begin_that_keeps_failing_When_executed_Then_it_gives_up_after_one_retry_with_a_persistence_error_and_never_runs_the_handler()
+    public async Task Given_a_begin_whose_replies_are_lost_twice_When_executed_Then_it_fails_with_a_persistence_error_releases_its_own_record_and_never_runs_the_handler()
     {
         var faults = new FaultInjectingIdempotencyStore(new InMemoryIdempotencyStore());
-        faults.FailNext(StoreOperations.Begin, count: 5, timing: FaultTiming.AfterWrite);
+        faults.FailNext(StoreOperations.Begin, count: 1 + IdempotencyExecutor.BeginRetriesAfterPersistenceFailure, timing: FaultTiming.AfterWrite);
         var h = new ExecutorHarness(store: faults);
         var order = ExecutorHarness.NewOrder();
 
         await Assert.ThrowsAsync<IdempotencyPersistenceException>(() => h.ExecuteWithOutcomeAsync(order).AsTask());
 
         Assert.Equal(1 + IdempotencyExecutor.BeginRetriesAfterPersistenceFailure, faults.CountCalls(StoreOperations.Begin));
+        Assert.Equal(1, faults.CountCalls(StoreOperations.Release));
         Assert.Equal(0, h.HandlerCalls);
-        Assert.Equal(IdempotencyRecordStatus.InProgress, (await faults.Inner.GetAsync(h.KeyOf(order)))!.Status); // blocks until its lease lapses
+        Assert.Null(await faults.Inner.GetAsync(h.KeyOf(order)));
+    }
+
+    [Fact]
+    public async Task Given_a_begin_whose_replies_are_lost_twice_When_the_message_is_redelivered_at_once_Then_the_redelivery_takes_the_key_instead_of_waiting_out_the_lease()
+    {
+        var faults = new FaultInjectingIdempotencyStore(new InMemoryIdempotencyStore());
+        faults.FailNext(StoreOperations.Begin, count: 1 + IdempotencyExecutor.BeginRetriesAfterPersistenceFailure, timing: FaultTiming.AfterWrite);
+        var h = new ExecutorHarness(o => o.InProgressLease = TimeSpan.FromMinutes(10), store: faults);
+        var order = ExecutorHarness.NewOrder();
+        await Assert.ThrowsAsync<IdempotencyPersistenceException>(() => h.ExecuteWithOutcomeAsync(order).AsTask());
+
+        var redelivery = await h.ExecuteWithOutcomeAsync(order);
+
+        Assert.Equal(IdempotencyOutcomeKind.Executed, redelivery.Kind);
+        Assert.Equal(1, h.HandlerCalls);
+    }
+
+    [Fact]
+    public async Task Given_a_begin_that_keeps_failing_and_a_release_that_fails_too_When_executed_Then_the_begins_error_propagates_and_the_landed_record_blocks_until_its_lease_lapses()
+    {
+        var faults = new FaultInjectingIdempotencyStore(new InMemoryIdempotencyStore());
+        faults.FailNext(StoreOperations.Begin, count: 5, timing: FaultTiming.AfterWrite);
+        faults.FailNext(StoreOperations.Release, count: 5, kind: StoreFaultKind.Throttling);
+        var h = new ExecutorHarness(store: faults);
+        var order = ExecutorHarness.NewOrder();
+
+        var error = await Assert.ThrowsAsync<IdempotencyPersistenceException>(() => h.ExecuteWithOutcomeAsync(order).AsTask());
+
+        Assert.Contains("after the write landed", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(1 + IdempotencyExecutor.BeginRetriesAfterPersistenceFailure, faults.CountCalls(StoreOperations.Begin));
+        Assert.Equal(1, faults.CountInjected(StoreOperations.Release));
+        Assert.Equal(0, h.HandlerCalls);
+        Assert.Equal(IdempotencyRecordStatus.InProgress, (await faults.Inner.GetAsync(h.KeyOf(order)))!.Status);
     }
 
     [Fact]
