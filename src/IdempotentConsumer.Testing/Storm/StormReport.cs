@@ -75,6 +75,15 @@ public sealed class StormReport
     /// <summary>Up to ten untyped errors, for the report.</summary>
     public required IReadOnlyList<string> UntypedFailureSamples { get; init; }
 
+    /// <summary>
+    /// Handlers made to outlive their lease whose completion never landed: refused by the store as a stale owner, or
+    /// cancelled first by the heartbeat that gave the lease up.
+    /// </summary>
+    public int LateCompletionsRefused { get; init; }
+
+    /// <summary>Handlers made to outlive their lease whose completion landed after another owner had completed the key (must be 0).</summary>
+    public int LateCompletionsLanded { get; init; }
+
     /// <summary>Late completions or releases rejected because another owner had taken the key.</summary>
     public int StaleOwnerRejections => FailuresByType.TryGetValue("IdempotencyStaleOwnerException", out var count) ? count : 0;
 
@@ -189,7 +198,7 @@ public sealed class StormReport
         text.AppendLine(CultureInfo.InvariantCulture, $"Idempotency storm (seed {Seed}): {Messages} messages, {Consumers} consumers, {Elapsed.TotalSeconds:F2} s{(TimedOut ? " (TIMED OUT)" : string.Empty)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  sends {Sends} (duplicate sends {DuplicateSends}, concurrent copies {ConcurrentDuplicates}); deliveries {Deliveries} (redeliveries {Redeliveries}, visibility expiries {VisibilityExpiries})");
         text.AppendLine(CultureInfo.InvariantCulture, $"  handler invocations {HandlerInvocations}, replays {Replays}, lost acknowledgements {LostAcknowledgements}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  crashes injected {CrashesInjected} (after side effect {CrashesAfterSideEffect}, before completion {CrashesBeforeCompletion}, before side effect {CrashesBeforeSideEffect}); handlers outliving their lease {LeaseExpiriesInjected}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  crashes injected {CrashesInjected} (after side effect {CrashesAfterSideEffect}, before completion {CrashesBeforeCompletion}, before side effect {CrashesBeforeSideEffect}); handlers outliving their lease {LeaseExpiriesInjected} (late completions refused {LateCompletionsRefused}, landed {LateCompletionsLanded})");
         text.AppendLine(CultureInfo.InvariantCulture, $"  store faults injected {StoreFaultsInjected} (outage rejections {OutageRejections})");
         var failures = FailuresByType.Count == 0
             ? "none"

@@ -8,6 +8,7 @@ namespace IdempotentConsumer.Testing.Storm.Internal;
 internal sealed class StormAttempt(StormProcess process, int logicalIndex, string messageId, string receiptHandle, int receiveCount)
 {
     private int _settled;
+    private int _lateCompletionCounted;
 
     public StormProcess Process { get; } = process;
 
@@ -27,6 +28,12 @@ internal sealed class StormAttempt(StormProcess process, int logicalIndex, strin
 
     /// <summary>The handler stalls, cut off from the store and the queue, until its lease lapsed and another owner completed the key.</summary>
     public bool OutliveLease { get; init; }
+
+    /// <summary>
+    /// Set when the handler actually stalled past its lease (a planned stall whose attempt only replayed never does):
+    /// only such an attempt is waited for, and its completion counted as refused or landed.
+    /// </summary>
+    public bool Stalled { get; set; }
 
     /// <summary>The handler takes the storm's slow-handler duration before its side effect.</summary>
     public bool Slow { get; init; }
@@ -57,4 +64,7 @@ internal sealed class StormAttempt(StormProcess process, int logicalIndex, strin
 
     /// <summary>True for the first call only: the attempt's outcome is counted once.</summary>
     public bool TrySettle() => Interlocked.Exchange(ref _settled, 1) == 0;
+
+    /// <summary>True the first time only: a stalled attempt's refused completion is counted once.</summary>
+    public bool TryCountLateCompletion() => Interlocked.Exchange(ref _lateCompletionCounted, 1) == 0;
 }

@@ -29,4 +29,6 @@ internal sealed class StormCounters
     public int LeaseExtensions;
     public int LeasesLost;
     public int ResponsesNotStored;
+    public int LateCompletionsRefused;
+    public int LateCompletionsLanded;
 }

@@ -286,9 +286,11 @@ internal sealed class StormRun<TMessage> : IStormObserver
             return false;
         }
 
-        if (attempt.OutliveLease)
+        if (attempt.Stalled)
         {
+            // Another owner completed the key before this stalled handler resumed: its completion must not land.
             Interlocked.Decrement(ref _counters.UnsettledStalls);
+            Interlocked.Increment(ref _counters.LateCompletionsLanded);
         }
 
         var stats = _stats[attempt.LogicalIndex];
@@ -325,12 +327,26 @@ internal sealed class StormRun<TMessage> : IStormObserver
             return; // a dead process's unwinding, or the run ending under it: not a failure of the code under test
         }
 
+        if (attempt.Stalled
+            && (error is IdempotencyStaleOwnerException || (attempt.LeaseLost && error is OperationCanceledException))
+            && attempt.TryCountLateCompletion())
+        {
+            // Refused by the store (another owner holds the key), or cut off first by the heartbeat that gave the
+            // lease up: either way the stalled handler's completion never landed.
+            Interlocked.Increment(ref _counters.LateCompletionsRefused);
+        }
+
         if (attempt.LeaseLost && error is OperationCanceledException)
         {
+            if (attempt.Stalled && attempt.TrySettle())
+            {
+                Interlocked.Decrement(ref _counters.UnsettledStalls);
+            }
+
             return; // the heartbeat gave the message up and cancelled its handler; counted as a lease lost
         }
 
-        if (attempt.OutliveLease && attempt.TrySettle())
+        if (attempt.Stalled && attempt.TrySettle())
         {
             Interlocked.Decrement(ref _counters.UnsettledStalls);
         }
@@ -395,6 +411,7 @@ internal sealed class StormRun<TMessage> : IStormObserver
         {
             // A stalled machine: its heartbeat cannot reach the store or the queue, and the handler, unaware, resumes
             // after another consumer took the key over and does its side effect anyway.
+            attempt.Stalled = true;
             Interlocked.Increment(ref _counters.UnsettledStalls);
             process.IsPartitioned = true;
             try
@@ -608,6 +625,8 @@ internal sealed class StormRun<TMessage> : IStormObserver
         SlowHandlers = Volatile.Read(ref _counters.SlowHandlers),
         LeaseExtensions = Volatile.Read(ref _counters.LeaseExtensions),
         LeasesLost = Volatile.Read(ref _counters.LeasesLost),
+        LateCompletionsRefused = Volatile.Read(ref _counters.LateCompletionsRefused),
+        LateCompletionsLanded = Volatile.Read(ref _counters.LateCompletionsLanded),
         ResponsesNotStored = Volatile.Read(ref _counters.ResponsesNotStored),
         LostBeginReplies = _faults?.InjectedFaults.Count(f => f.Operation == StoreOperations.Begin && f.Timing == FaultTiming.AfterWrite) ?? 0,
         LeaseExtensionFaults = _faults?.CountInjected(StoreOperations.ExtendLease) ?? 0,
