@@ -39,6 +39,13 @@ internal sealed class InProgressWait
             at = leaseEnd;
         }
 
-        return at < Deadline ? at : Deadline;
+        if (at > Deadline)
+        {
+            at = Deadline;
+        }
+
+        // The blocking lease may have lapsed since it was read (or the deadline passed meanwhile): poll at once, never
+        // hand a negative delay to the timer.
+        return at > now ? at : now;
     }
 }

@@ -1,5 +1,7 @@
+using IdempotentConsumer.Batching;
 using IdempotentConsumer.Exceptions;
 using IdempotentConsumer.Reliability.Tests.Support;
+using IdempotentConsumer.Testing.Faults;
 using IdempotentConsumer.Testing.Storm;
 using Xunit;
 
@@ -75,6 +77,45 @@ public abstract partial class StormSuite
         report.AssertEveryFailureTyped();
         Assert.True(report.LostBeginReplies > 0, report.ToString());
         Assert.Equal(150, report.HandlerInvocations);
+    }
+
+    [Fact]
+    public async Task Given_a_store_that_fails_calls_of_every_kind_under_a_heartbeat_a_batch_precheck_and_waiting_duplicates_Then_every_order_ships_once_and_none_is_lost()
+    {
+        // Begins, completes, releases, lease extensions, single and batch reads all fail, before or after their write
+        // lands; the pre-check reads every receive and copies wait for their original, so the read paths are in the
+        // line of fire too. The side effect is a key-honouring API: a lost completion legitimately re-runs a handler.
+        var shipping = new ShippingApi();
+        FaultInjectingIdempotencyStore? injector = null;
+
+        var report = await StormOver(shipping, orders: 120)
+            .WithDuplicateSends(0.3)
+            .WithConcurrentDuplicates(0.2, copies: 2)
+            .WithRedeliveries(0.1)
+            .WithStoreFaults(0.08)
+            .WithStoreFaults(faults => injector = faults)
+            .WithSlowHandlers(0.3, Lease * 2)
+            .WithLeaseHeartbeat(Lease / 4)
+            .ConfigureIdempotency(o =>
+            {
+                o.KeyPrefix = $"every-call-{Guid.NewGuid():N}";
+                o.BatchPrecheck = BatchPrecheckMode.Always;
+                o.InProgressWaitTimeout = TimeSpan.FromSeconds(2);
+                o.InProgressWaitPollDelay = TimeSpan.FromMilliseconds(50);
+            })
+            .RunAsync();
+        output.WriteLine(report.ToString());
+
+        report.AssertEffectivelyOnce();
+        report.AssertEveryFailureTyped();
+        Assert.Equal(0, report.DeadLettered);
+        Assert.All(shipping.ShipmentsByOrder, order => Assert.Equal(1, order.Value));
+        Assert.Equal(120, shipping.ShipmentsByOrder.Count);
+        Assert.NotNull(injector);
+        foreach (var operation in new[] { StoreOperations.Begin, StoreOperations.Complete, StoreOperations.ExtendLease, StoreOperations.GetMany })
+        {
+            Assert.True(injector.CountInjected(operation) > 0, $"no fault was injected into {operation}: {report}");
+        }
     }
 
     [Fact]

@@ -38,6 +38,28 @@ public sealed class InProgressWaitTests
     }
 
     [Fact]
+    public void Given_a_blocking_lease_that_lapsed_after_it_was_read_When_the_next_poll_is_planned_Then_it_is_now_and_never_in_the_past()
+    {
+        // A storm found this: the lease read with the record lapsed before the wait began, and the planned poll lay in
+        // the past, a negative delay the timer refused with ArgumentOutOfRangeException (an untyped failure).
+        var now = DateTimeOffset.UnixEpoch.AddDays(1);
+        var wait = new InProgressWait(now, now.AddSeconds(5), TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(1));
+
+        var pollAt = wait.NextPollAt(now, blockingLeaseEnd: now.AddMilliseconds(-30));
+
+        Assert.Equal(now, pollAt);
+    }
+
+    [Fact]
+    public void Given_a_deadline_already_past_When_the_next_poll_is_planned_Then_it_is_now()
+    {
+        var now = DateTimeOffset.UnixEpoch.AddDays(1);
+        var wait = new InProgressWait(now.AddSeconds(-5), now.AddMilliseconds(-1), TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(1));
+
+        Assert.Equal(now, wait.NextPollAt(now, blockingLeaseEnd: null));
+    }
+
+    [Fact]
     public async Task Given_an_original_that_stays_in_progress_When_the_wait_times_out_Then_the_duplicate_fails_as_already_in_progress_without_running()
     {
         var h = new ExecutorHarness(o => o.InProgressWaitTimeout = TimeSpan.FromSeconds(2));
