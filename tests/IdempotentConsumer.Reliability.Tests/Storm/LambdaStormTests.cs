@@ -69,6 +69,42 @@ public sealed class LambdaStormTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Given_handlers_longer_than_RecordExpiry_and_copies_sent_at_once_When_Lambda_functions_consume_Then_copies_are_refused_while_it_runs_and_replayed_after_and_each_order_runs_once()
+    {
+        // No heartbeat in Lambda: the record must stay alive for the invocation's whole remaining time (its lease)
+        // even though RecordExpiry (5.5 s) is shorter than the handler (6 s). A copy rejected as in progress is left
+        // to its visibility timeout (8 s, the function timeout) as Lambda's event source mapping does, so it comes back
+        // while the completed record still lives (completion + RecordExpiry ≈ 11.5 s): enough environments that every
+        // copy is received at once. Every handler run is counted as an effect, so a copy that took the key over from a
+        // live handler would show as a double effect.
+        var report = await IdempotencyStorm.For<Order>(o => o.OrderId)
+            .WithLambdaConsumers()
+            .WithStore(new InMemoryIdempotencyStore())
+            .WithMessages(16, Order.Numbered)
+            .WithSideEffect((_, effect, _) =>
+            {
+                effect.Record();
+                return ValueTask.CompletedTask;
+            })
+            .WithConsumers(48)
+            .WithConcurrentDuplicates(0.5, copies: 3)
+            .WithSlowHandlers(1.0, TimeSpan.FromSeconds(6))
+            .WithVisibilityTimeout(TimeSpan.FromSeconds(8))
+            .ConfigureIdempotency(o => o.RecordExpiry = TimeSpan.FromSeconds(5.5))
+            .WithSeed(StormSeed.Next())
+            .WithTimeout(TimeSpan.FromMinutes(2))
+            .RunAsync();
+        output.WriteLine(report.ToString());
+
+        report.AssertEffectivelyOnce();
+        report.AssertEveryFailureTyped();
+        Assert.Equal(16, report.HandlerInvocations);
+        Assert.True(report.ConcurrentDuplicates > 0 && report.SlowHandlers >= 16, report.ToString());
+        Assert.True(report.FailuresByType.ContainsKey(nameof(Exceptions.IdempotencyAlreadyInProgressException)), report.ToString());
+        Assert.Equal(0, report.DeadLettered);
+    }
+
+    [Fact]
     public async Task Given_Lambda_consumers_When_a_lease_heartbeat_is_asked_for_Then_the_storm_refuses_to_run()
     {
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
