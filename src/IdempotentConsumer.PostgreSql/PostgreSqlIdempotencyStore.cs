@@ -1,6 +1,7 @@
 using IdempotentConsumer.Exceptions;
 using IdempotentConsumer.PostgreSql.Internal;
 using IdempotentConsumer.Records;
+using IdempotentConsumer.Relational;
 using IdempotentConsumer.Stores;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -155,7 +156,7 @@ public sealed class PostgreSqlIdempotencyStore : IIdempotencyStore, IAsyncDispos
             }
 
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            return BeginResult.Lost(await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? PostgreSqlRecordReader.Read(reader) : null);
+            return BeginResult.Lost(await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? RelationalRecordReader.Read(reader) : null);
         }
         catch (Exception exception) when (PostgreSqlErrors.IsStoreFailure(exception, cancellationToken))
         {
@@ -237,7 +238,7 @@ public sealed class PostgreSqlIdempotencyStore : IIdempotencyStore, IAsyncDispos
             await using var command = _dataSource.CreateCommand(_sql.SelectOne);
             command.Parameters.Add(PostgreSqlParameters.Text(key));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? PostgreSqlRecordReader.Read(reader) : null;
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? RelationalRecordReader.Read(reader) : null;
         }
         catch (Exception exception) when (PostgreSqlErrors.IsStoreFailure(exception, cancellationToken))
         {
@@ -274,7 +275,7 @@ public sealed class PostgreSqlIdempotencyStore : IIdempotencyStore, IAsyncDispos
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var record = PostgreSqlRecordReader.Read(reader);
+                var record = RelationalRecordReader.Read(reader);
                 found[record.Key] = record;
             }
         }

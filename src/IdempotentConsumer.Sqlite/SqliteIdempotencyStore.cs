@@ -1,5 +1,6 @@
 using IdempotentConsumer.Exceptions;
 using IdempotentConsumer.Records;
+using IdempotentConsumer.Relational;
 using IdempotentConsumer.Sqlite.Internal;
 using IdempotentConsumer.Stores;
 using Microsoft.Extensions.Logging;
@@ -193,7 +194,7 @@ public sealed class SqliteIdempotencyStore : IIdempotencyStore, IIdempotencyStor
                 await using var reader = await select.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 while (await reader.ReadAsync(ct).ConfigureAwait(false))
                 {
-                    var record = SqliteRecordReader.Read(reader);
+                    var record = RelationalRecordReader.Read(reader);
                     found[record.Key] = record;
                 }
 
@@ -244,7 +245,7 @@ public sealed class SqliteIdempotencyStore : IIdempotencyStore, IIdempotencyStor
                 await using var reader = await select.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 while (await reader.ReadAsync(ct).ConfigureAwait(false))
                 {
-                    found.Add(SqliteRecordReader.Read(reader));
+                    found.Add(RelationalRecordReader.Read(reader));
                 }
 
                 return found;
@@ -292,7 +293,7 @@ public sealed class SqliteIdempotencyStore : IIdempotencyStore, IIdempotencyStor
         var select = connection.Command(_sql.SelectOne);
         select.Parameters.AddWithValue("@key", key);
         await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? SqliteRecordReader.Read(reader) : null;
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? RelationalRecordReader.Read(reader) : null;
     }
 
     private static void ThrowIfStale(int changed, string key, string operation)

@@ -4,10 +4,10 @@ namespace IdempotentConsumer.Sqlite.Internal;
 internal sealed class SqliteStatements
 {
     /// <summary>The stored text of <see cref="Records.IdempotencyRecordStatus.InProgress"/> (Powertools' spelling).</summary>
-    public const string InProgress = "INPROGRESS";
+    public const string InProgress = Relational.RelationalRecordReader.InProgress;
 
     /// <summary>The stored text of <see cref="Records.IdempotencyRecordStatus.Completed"/>.</summary>
-    public const string Completed = "COMPLETED";
+    public const string Completed = Relational.RelationalRecordReader.Completed;
 
     private const string Columns = "\"key\", status, expiration, in_progress_expiration, validation, data, owner, response_not_stored";
 

@@ -1,12 +1,22 @@
+using System.Data.Common;
 using IdempotentConsumer.Exceptions;
 using IdempotentConsumer.Records;
-using Microsoft.Data.Sqlite;
 
-namespace IdempotentConsumer.Sqlite.Internal;
+namespace IdempotentConsumer.Relational;
 
-/// <summary>Turns a row (in the column order of <see cref="SqliteStatements"/>) into a record, refusing rows it cannot trust.</summary>
-internal static class SqliteRecordReader
+/// <summary>
+/// Turns a row of the relational stores' record table (SQLite, PostgreSQL; both select the columns in the order below)
+/// into a record, refusing rows it cannot trust. Compiled into each relational store as shared source, so neither the
+/// core nor a third package carries it as public API.
+/// </summary>
+internal static class RelationalRecordReader
 {
+    /// <summary>The stored status of a record in progress.</summary>
+    public const string InProgress = "INPROGRESS";
+
+    /// <summary>The stored status of a completed record.</summary>
+    public const string Completed = "COMPLETED";
+
     private const int KeyColumn = 0;
     private const int StatusColumn = 1;
     private const int ExpirationColumn = 2;
@@ -16,7 +26,7 @@ internal static class SqliteRecordReader
     private const int OwnerColumn = 6;
     private const int ResponseNotStoredColumn = 7;
 
-    public static IdempotencyRecord Read(SqliteDataReader reader)
+    public static IdempotencyRecord Read(DbDataReader reader)
     {
         var key = reader.GetString(KeyColumn);
         var status = ReadStatus(reader, key);
@@ -33,7 +43,7 @@ internal static class SqliteRecordReader
                 PayloadHash = ReadText(reader, ValidationColumn, key, "validation"),
                 ResponseData = ReadText(reader, DataColumn, key, "data"),
                 OwnerToken = ReadText(reader, OwnerColumn, key, "owner"),
-                ResponseNotStored = status == IdempotencyRecordStatus.Completed && ReadInteger(reader, ResponseNotStoredColumn, key, "response_not_stored") != 0,
+                ResponseNotStored = status == IdempotencyRecordStatus.Completed && ReadFlag(reader, ResponseNotStoredColumn, key, "response_not_stored"),
             };
         }
         catch (ArgumentOutOfRangeException exception)
@@ -42,26 +52,40 @@ internal static class SqliteRecordReader
         }
     }
 
-    private static IdempotencyRecordStatus ReadStatus(SqliteDataReader reader, string key)
+    private static IdempotencyRecordStatus ReadStatus(DbDataReader reader, string key)
     {
         var stored = reader.IsDBNull(StatusColumn) ? null : reader.GetValue(StatusColumn) as string;
         return stored switch
         {
-            SqliteStatements.InProgress => IdempotencyRecordStatus.InProgress,
-            SqliteStatements.Completed => IdempotencyRecordStatus.Completed,
+            InProgress => IdempotencyRecordStatus.InProgress,
+            Completed => IdempotencyRecordStatus.Completed,
             _ => throw new IdempotencyCorruptRecordException(
-                $"Idempotency record '{key}' has the unknown status '{stored ?? "(null)"}'; expected '{SqliteStatements.InProgress}' or '{SqliteStatements.Completed}'."),
+                $"Idempotency record '{key}' has the unknown status '{stored ?? "(null)"}'; expected '{InProgress}' or '{Completed}'. Another writer may be using the same table."),
         };
     }
 
-    // SQLite converts between storage classes silently ('abc' reads as integer 0), so check the class first.
-    private static long ReadInteger(SqliteDataReader reader, int column, string key, string name) =>
+    // SQLite converts between storage classes silently ('abc' reads as integer 0), so check the type first.
+    private static long ReadInteger(DbDataReader reader, int column, string key, string name) =>
         reader.GetFieldType(column) == typeof(long)
             ? reader.GetInt64(column)
             : throw new IdempotencyCorruptRecordException(
                 $"Idempotency record '{key}' stores {name} as {reader.GetFieldType(column).Name}, not as an integer.");
 
-    private static string? ReadText(SqliteDataReader reader, int column, string key, string name)
+    // PostgreSQL keeps the flag as boolean, SQLite (which has none) as an integer.
+    private static bool ReadFlag(DbDataReader reader, int column, string key, string name)
+    {
+        var type = reader.GetFieldType(column);
+        if (type == typeof(bool))
+        {
+            return reader.GetBoolean(column);
+        }
+
+        return type == typeof(long)
+            ? reader.GetInt64(column) != 0
+            : throw new IdempotencyCorruptRecordException($"Idempotency record '{key}' stores {name} as {type.Name}, not as a flag.");
+    }
+
+    private static string? ReadText(DbDataReader reader, int column, string key, string name)
     {
         if (reader.IsDBNull(column))
         {
