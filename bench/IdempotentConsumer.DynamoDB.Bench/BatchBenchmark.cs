@@ -18,7 +18,7 @@ namespace IdempotentConsumer.DynamoDB.Bench;
 /// redelivered), with the batch pre-check off (Never) and on (Auto / Always), and the one-call transactional mode
 /// against the two-call path for new records. <see cref="BenchSettings.Concurrency"/> invocations run at once.
 /// </summary>
-internal sealed class BatchBenchmark(IAmazonDynamoDB client, AwsCallCounter counter, BenchSettings settings)
+internal sealed class BatchBenchmark(IAmazonDynamoDB client, AwsCallCounter counter, BenchSettings settings, bool transactions)
 {
     /// <summary>The phases compared with the peer's batches: the default pre-check (Auto).</summary>
     public const string DefaultNew = "batch new (Auto)";
@@ -59,6 +59,12 @@ internal sealed class BatchBenchmark(IAmazonDynamoDB client, AwsCallCounter coun
             var prefix = $"{_run}-r{round}-{mode}";
             results.Add(await BatchesAsync($"batch new ({mode})", prefix, settings.Records, 1, processor));
             results.Add(await BatchesAsync($"batch duplicate ({mode})", prefix, settings.Records, 2, processor));
+        }
+
+        // dynalite has no TransactWriteItems.
+        if (!transactions)
+        {
+            return results;
         }
 
         var transactional = _transactional ?? throw new InvalidOperationException("Warm up first.");
