@@ -33,7 +33,9 @@ const clientConfig = {
   endpoint,
   region: 'us-east-1',
   credentials: { accessKeyId: 'testAccessKey', secretAccessKey: 'testSecretKey' },
-  maxAttempts: 1,
+  // The SDK's default, as our client's (standard retry mode, 3 attempts): the emulators close idle keep-alive
+  // connections while the other side's round runs, and a request racing that close fails with ECONNRESET.
+  maxAttempts: 3,
 };
 
 async function createTableIfMissing() {
