@@ -18,35 +18,58 @@ namespace IdempotentConsumer.DynamoDB.Bench;
 /// redelivered), with the batch pre-check off (Never) and on (Auto / Always), and the one-call transactional mode
 /// against the two-call path for new records. <see cref="BenchSettings.Concurrency"/> invocations run at once.
 /// </summary>
-internal sealed class BatchBenchmark(BenchSettings settings)
+internal sealed class BatchBenchmark(IAmazonDynamoDB client, AwsCallCounter counter, BenchSettings settings, bool transactions)
 {
+    /// <summary>The phases compared with the peer's batches: the default pre-check (Auto).</summary>
+    public const string DefaultNew = "batch new (Auto)";
+
+    /// <inheritdoc cref="DefaultNew"/>
+    public const string DefaultDuplicate = "batch duplicate (Auto)";
+
     private const int BatchSize = 10;
     private static readonly DynamoDbIdempotencyStoreOptions Table = new() { TableName = "idempotency-bench-batch" };
     private static readonly DynamoDbIdempotencyStoreOptions Ledger = new() { TableName = "idempotency-bench-ledger" };
+    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+    private readonly Dictionary<BatchPrecheckMode, SqsBatchProcessor<BenchRecord>> _processors = [];
+    private DynamoDbTransactionalExecutor? _transactional;
     private int _executions;
 
-    public async Task<IReadOnlyList<PhaseResult>> RunAsync(Func<AwsCallCounter, IAmazonDynamoDB> createClient)
+    /// <summary>Creates the tables, then runs the warm-up records through the default processor, new then redelivered.</summary>
+    public async Task WarmUpAsync()
     {
-        var counter = new AwsCallCounter();
-        using var client = createClient(counter);
         await DynamoDbIdempotencyTable.CreateIfNotExistsAsync(client, Table);
         await DynamoDbIdempotencyTable.CreateIfNotExistsAsync(client, Ledger);
         var store = new DynamoDbIdempotencyStore(client, Table);
-        var run = Guid.NewGuid().ToString("N")[..8];
-        var results = new List<PhaseResult>();
-
-        await BatchesAsync("warmup", $"{run}-w", settings.WarmupRecords, 1, Processor(store, BatchPrecheckMode.Auto), counter);
         foreach (var mode in new[] { BatchPrecheckMode.Never, BatchPrecheckMode.Auto, BatchPrecheckMode.Always })
         {
-            var processor = Processor(store, mode);
-            var prefix = $"{run}-{mode}";
-            results.Add(await BatchesAsync($"batch new ({mode})", prefix, settings.Records, 1, processor, counter));
-            results.Add(await BatchesAsync($"batch duplicate ({mode})", prefix, settings.Records, 2, processor, counter));
+            _processors[mode] = Processor(store, mode);
         }
 
-        var transactional = new DynamoDbTransactionalExecutor(client, Table, Options());
-        results.Add(await TransactionalAsync("transactional new", $"{run}-tx", transactional, counter));
-        results.Add(await TransactionalAsync("transactional duplicate", $"{run}-tx", transactional, counter));
+        _transactional = new DynamoDbTransactionalExecutor(client, Table, Options());
+        await BatchesAsync("warmup", $"{_run}-w", settings.WarmupRecords, 1, _processors[BatchPrecheckMode.Auto]);
+        await BatchesAsync("warmup", $"{_run}-w", settings.WarmupRecords, 2, _processors[BatchPrecheckMode.Auto]);
+    }
+
+    /// <summary>One timed round on fresh records: each pre-check mode new then redelivered, then the transactional mode.</summary>
+    public async Task<IReadOnlyList<PhaseResult>> RoundAsync(int round)
+    {
+        var results = new List<PhaseResult>();
+        foreach (var (mode, processor) in _processors)
+        {
+            var prefix = $"{_run}-r{round}-{mode}";
+            results.Add(await BatchesAsync($"batch new ({mode})", prefix, settings.Records, 1, processor));
+            results.Add(await BatchesAsync($"batch duplicate ({mode})", prefix, settings.Records, 2, processor));
+        }
+
+        // dynalite has no TransactWriteItems.
+        if (!transactions)
+        {
+            return results;
+        }
+
+        var transactional = _transactional ?? throw new InvalidOperationException("Warm up first.");
+        results.Add(await TransactionalAsync("transactional new", $"{_run}-r{round}-tx", transactional));
+        results.Add(await TransactionalAsync("transactional duplicate", $"{_run}-r{round}-tx", transactional));
         return results;
     }
 
@@ -69,7 +92,7 @@ internal sealed class BatchBenchmark(BenchSettings settings)
                 return ValueTask.FromResult(new BenchResult(record.MessageId, record.Body.Length));
             });
 
-    private async Task<PhaseResult> BatchesAsync(string name, string prefix, int records, int receiveCount, SqsBatchProcessor<BenchRecord> processor, AwsCallCounter counter)
+    private async Task<PhaseResult> BatchesAsync(string name, string prefix, int records, int receiveCount, SqsBatchProcessor<BenchRecord> processor)
     {
         var batches = Enumerable.Range(0, (records + BatchSize - 1) / BatchSize)
             .Select(b => new SQSEvent
@@ -77,7 +100,7 @@ internal sealed class BatchBenchmark(BenchSettings settings)
                 Records = [.. Enumerable.Range(b * BatchSize, Math.Min(BatchSize, records - (b * BatchSize))).Select(i => Message($"{prefix}-{i}", receiveCount))],
             })
             .ToArray();
-        return await TimeAsync(name, records, batches.Length, counter, async b =>
+        return await TimeAsync(name, records, batches.Length, async b =>
         {
             var result = await processor.ProcessBatchAsync(batches[b], new LocalLambdaContext(TimeSpan.FromMinutes(5), logger: NullLambdaLogger.Instance));
             if (result.Response.BatchItemFailures.Count > 0)
@@ -87,8 +110,8 @@ internal sealed class BatchBenchmark(BenchSettings settings)
         });
     }
 
-    private async Task<PhaseResult> TransactionalAsync(string name, string prefix, DynamoDbTransactionalExecutor executor, AwsCallCounter counter) =>
-        await TimeAsync(name, settings.Records, settings.Records, counter, async i =>
+    private async Task<PhaseResult> TransactionalAsync(string name, string prefix, DynamoDbTransactionalExecutor executor) =>
+        await TimeAsync(name, settings.Records, settings.Records, async i =>
         {
             var id = $"{prefix}-{i}";
             await executor.ExecuteAsync(new IdempotencyInvocation<string>(id), (key, writes, _) =>
@@ -106,7 +129,7 @@ internal sealed class BatchBenchmark(BenchSettings settings)
             });
         });
 
-    private async Task<PhaseResult> TimeAsync(string name, int records, int units, AwsCallCounter counter, Func<int, Task> unit)
+    private async Task<PhaseResult> TimeAsync(string name, int records, int units, Func<int, Task> unit)
     {
         counter.Reset();
         var executionsBefore = Volatile.Read(ref _executions);

@@ -9,10 +9,14 @@ internal sealed record BenchSettings
 
     public int Concurrency { get; init; } = 16;
 
-    public int WarmupRecords { get; init; } = 300;
+    /// <summary>
+    /// Records each side runs new and then again as duplicates before its first timed round, in the process that is
+    /// timed: 5000 makes 15 000 calls per side (a new record is 2 calls), past the SDK's and the JIT's settling.
+    /// </summary>
+    public int WarmupRecords { get; init; } = 5000;
 
-    /// <summary>How many times ours and the peer each run per backend (alternating who goes first); the best round counts.</summary>
-    public int Rounds { get; init; } = 2;
+    /// <summary>Timed rounds per backend; in each, ours, the peer and the ceiling run one after another (rotating who goes first).</summary>
+    public int Rounds { get; init; } = 5;
 
     /// <summary>Which emulators to start: dynamodb-local, dynalite, or both.</summary>
     public IReadOnlyList<string> Backends { get; init; } = ["dynamodb-local", "dynalite"];
@@ -20,13 +24,13 @@ internal sealed record BenchSettings
     /// <summary>An already running DynamoDB endpoint to use instead of starting emulators.</summary>
     public string? Endpoint { get; init; }
 
-    /// <summary>The Powertools TypeScript peer's folder (shared/bench/ts-powertools); null: do not run it.</summary>
+    /// <summary>The folder of the Powertools TypeScript peer (bench-peer.mjs and its node_modules); null: do not run it.</summary>
     public string? PeerDirectory { get; init; }
 
     /// <summary>Also time bare SDK calls (the floor under the store).</summary>
     public bool RawProbe { get; init; }
 
-    /// <summary>Run the Lambda-shaped batch bench (pre-check modes, transactional mode) instead of the store bench and the peer.</summary>
+    /// <summary>Run the Lambda-shaped batch bench (SQS batches of 10; pre-check modes, transactional mode; the peer's batch utility) instead of the store bench.</summary>
     public bool Batch { get; init; }
 
     public static BenchSettings Parse(string[] args)
@@ -46,7 +50,7 @@ internal sealed record BenchSettings
                 "--peer" => settings with { PeerDirectory = Path.GetFullPath(Next()) },
                 "--no-peer" => settings with { PeerDirectory = null },
                 "--raw" => settings with { RawProbe = true },
-                "--batch" => settings with { Batch = true, PeerDirectory = null },
+                "--batch" => settings with { Batch = true },
                 "--help" or "-h" => throw new ArgumentException(Usage),
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'.{Environment.NewLine}{Usage}"),
             };
@@ -56,13 +60,15 @@ internal sealed record BenchSettings
     }
 
     public const string Usage =
-        "usage: IdempotentConsumer.DynamoDB.Bench [--n 2000] [--concurrency 16] [--warmup 300] [--rounds 2] "
+        "usage: IdempotentConsumer.DynamoDB.Bench [--n 2000] [--concurrency 16] [--warmup 5000] [--rounds 5] "
         + "[--backend dynamodb-local|dynalite|both | --endpoint http://127.0.0.1:PORT] [--peer DIR | --no-peer] [--raw] [--batch]";
 
     private static string? DefaultPeerDirectory()
     {
-        // The steering repo's shared/ folder sits beside the project's clone.
-        var candidate = Path.GetFullPath(Path.Combine(TestInfrastructure.RepoPaths.RepoRoot, "..", "shared", "bench", "ts-powertools"));
-        return File.Exists(Path.Combine(candidate, "peer.mjs")) ? candidate : null;
+        // Installed by tests/infra/install.sh (npm ci of the pinned lockfile).
+        var candidate = Path.Combine(TestInfrastructure.RepoPaths.InfraDirectory, "powertools-peer");
+        return File.Exists(Path.Combine(candidate, "bench-peer.mjs")) && Directory.Exists(Path.Combine(candidate, "node_modules", "@aws-lambda-powertools", "idempotency"))
+            ? candidate
+            : null;
     }
 }

@@ -5,8 +5,10 @@ using IdempotentConsumer.TestInfrastructure;
 using IdempotentConsumer.TestInfrastructure.Fixtures;
 using IdempotentConsumer.TestInfrastructure.Instrumentation;
 
-// Throughput and round trips of the DynamoDB store, on DynamoDB Local and dynalite started here, side by
-// side with the Powertools TypeScript peer on the same emulator. A harness, not a timed test.
+// Throughput, round trips and client CPU of the DynamoDB store on DynamoDB Local and dynalite started here, in paired
+// rounds with the Powertools TypeScript peer and the emulator's ceiling (the bare SDK sending the same requests).
+// Every side warms up in the process that is timed, then the sides take turns round by round; ratios are taken per
+// round and their median reported with the rounds' spread. A harness, not a timed test.
 BenchSettings settings;
 try
 {
@@ -20,10 +22,11 @@ catch (ArgumentException error)
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-Console.WriteLine($"N = {settings.Records}, concurrency = {settings.Concurrency}, warm-up = {settings.WarmupRecords}, rounds = {settings.Rounds}, "
+var started = DateTimeOffset.UtcNow;
+Console.WriteLine($"N = {settings.Records}, concurrency = {settings.Concurrency}, warm-up = {settings.WarmupRecords} records per side, rounds = {settings.Rounds}, "
     + $"{Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {LoadAverage()}");
-Console.WriteLine(settings.PeerDirectory is null ? "peer: not run (no --peer and no ../shared/bench/ts-powertools)" : $"peer: {settings.PeerDirectory}");
-var rows = new List<string>();
+Console.WriteLine(settings.PeerDirectory is null ? "peer: not run (no --peer and no installed tests/infra/powertools-peer)" : $"peer: node bench-peer.mjs in {settings.PeerDirectory}");
+var tables = new List<string>();
 var ok = true;
 
 foreach (var backend in settings.Backends)
@@ -48,6 +51,8 @@ foreach (var backend in settings.Backends)
         Console.WriteLine();
         Console.WriteLine($"== {name} at {endpoint}");
 
+        // One client per side for the whole run, as an application holds one: a client per call or per round would
+        // time the SDK's start-up and a cold connection pool.
         AmazonDynamoDBClient CreateClient(AwsCallCounter counter)
         {
             var config = new AmazonDynamoDBConfig { ServiceURL = endpoint, AuthenticationRegion = AwsTestCredentials.Region };
@@ -55,69 +60,9 @@ foreach (var backend in settings.Backends)
             return new AmazonDynamoDBClient(AwsTestCredentials.Credentials, config);
         }
 
-        if (settings.RawProbe)
-        {
-            using var rawClient = CreateClient(new AwsCallCounter());
-            await RawCallProbe.RunAsync(rawClient, settings);
-        }
-
-        if (settings.Batch)
-        {
-            ok &= await BatchRoundsAsync(settings, CreateClient);
-            continue;
-        }
-
-        // Alternate who goes first, so neither side alone profits from a JVM or a table warmed by the other.
-        var ourRounds = new List<IReadOnlyList<PhaseResult>>();
-        var peerRounds = new List<PeerResult>();
-        for (var round = 1; round <= settings.Rounds; round++)
-        {
-            var peerFirst = round % 2 == 1;
-            if (peerFirst)
-            {
-                await RunPeerAsync(round);
-            }
-
-            var ours = await new StoreBenchmark(settings).RunAsync(CreateClient);
-            foreach (var phase in ours)
-            {
-                Console.WriteLine($"   [{round}] ours  {phase.Name,-22} {phase.RecordsPerSecond,8:0} records/s  {phase.CallsPerRecord,4:0.##} calls/record ({phase.CallBreakdown})  "
-                    + $"client CPU {phase.ClientCpuMicrosecondsPerRecord,5:0} µs/record  handler runs {phase.Executions}");
-            }
-
-            ok &= ours.Select(p => p.Executions).SequenceEqual([settings.Records, 0, 0]);
-            ourRounds.Add(ours);
-            if (!peerFirst)
-            {
-                await RunPeerAsync(round);
-            }
-        }
-
-        async Task RunPeerAsync(int round)
-        {
-            if (settings.PeerDirectory is null)
-            {
-                return;
-            }
-
-            var peer = await PeerRunner.RunAsync(settings.PeerDirectory, endpoint, settings);
-            Console.WriteLine($"   [{round}] peer  {peer.Peer}: new {peer.NewPerSecond:0} records/s, duplicates {peer.DuplicatesPerSecond:0} records/s, "
-                + $"correctness {peer.Correctness}, client CPU ~{peer.ProcessCpu.TotalMicroseconds / (2.0 * settings.Records):0} µs/record (whole run ÷ 2N)");
-            ok &= peer.Correctness;
-            peerRounds.Add(peer);
-        }
-
-        // Best round of each side: the machine is shared, so the best round is the least disturbed one.
-        var bestNew = ourRounds.Max(r => r[0].RecordsPerSecond);
-        var bestDuplicate = ourRounds.Max(r => r[1].RecordsPerSecond);
-        var bestCacheHit = ourRounds.Max(r => r[2].RecordsPerSecond);
-        var calls = ourRounds[^1];
-        var peerColumns = peerRounds.Count == 0
-            ? "n/a | n/a | n/a |"
-            : FormattableString.Invariant(
-                $"{peerRounds.Max(p => p.NewPerSecond):0} | {peerRounds.Max(p => p.DuplicatesPerSecond):0} | {bestNew / peerRounds.Max(p => p.NewPerSecond):0.0}x / {bestDuplicate / peerRounds.Max(p => p.DuplicatesPerSecond):0.0}x |");
-        rows.Add(FormattableString.Invariant(
-            $"| {name} | {bestNew:0} | {bestDuplicate:0} | {bestCacheHit:0} | {calls[0].CallsPerRecord:0.##} / {calls[1].CallsPerRecord:0.##} / {calls[2].CallsPerRecord:0.##} | ") + peerColumns);
+        ok &= settings.Batch
+            ? await BatchRoundsAsync(name, endpoint, CreateClient, transactions: backend != "dynalite")
+            : await StoreRoundsAsync(name, endpoint, CreateClient);
     }
     finally
     {
@@ -128,72 +73,184 @@ foreach (var backend in settings.Backends)
     }
 }
 
-if (rows.Count == 0)
-{
-    return ok ? 0 : 1;
-}
-
 Console.WriteLine();
-Console.WriteLine($"best of {settings.Rounds} rounds, load average at the end {LoadAverage()}");
-Console.WriteLine("| backend | ours new rec/s | ours duplicate rec/s | ours cache-hit rec/s | calls per record new / duplicate / cache hit | peer new rec/s | peer duplicate rec/s | ours ÷ peer new / duplicate |");
-Console.WriteLine("| --- | ---: | ---: | ---: | --- | ---: | ---: | --- |");
-rows.ForEach(Console.WriteLine);
+Console.WriteLine($"{settings.Rounds} paired rounds per backend after a warm-up of {settings.WarmupRecords} records per side (new, then as duplicates); "
+    + $"load average at the end {LoadAverage()}; took {(DateTimeOffset.UtcNow - started).TotalMinutes:0.0} min");
+Console.WriteLine("rec/s and client CPU: min / median / max over the rounds; ratios: median of the per-round ratios (min–max)");
+tables.ForEach(Console.WriteLine);
 Console.WriteLine(ok ? "correctness: every record's handler ran exactly once (ours and peer)" : "correctness: FAILED (see handler runs above)");
 return ok ? 0 : 1;
 
-// Every phase of one round runs back to back on the same client and table, so the phases of a round are paired:
-// the ratios are taken per round, then their median is reported with the rounds' spread.
-static async Task<bool> BatchRoundsAsync(BenchSettings settings, Func<AwsCallCounter, AmazonDynamoDBClient> createClient)
+async Task<bool> StoreRoundsAsync(string name, string endpoint, Func<AwsCallCounter, AmazonDynamoDBClient> createClient)
 {
-    var rounds = new List<IReadOnlyList<PhaseResult>>();
+    var counter = new AwsCallCounter();
+    using var client = createClient(counter);
+    using var ceilingClient = createClient(new AwsCallCounter());
+    var ours = new StoreBenchmark(client, counter, settings);
+    var ceiling = new CeilingBenchmark(ceilingClient, settings, StoreBenchmark.TableName);
+    await ours.WarmUpAsync();
+    await ceiling.RunAsync("warmup", settings.WarmupRecords);
+    await using var peer = settings.PeerDirectory is null ? null : await PeerSession.StartAsync(settings.PeerDirectory, endpoint, settings, batch: false);
+    Console.WriteLine($"   warmed up: ours, ceiling{(peer is null ? string.Empty : $", peer ({peer.Name})")}");
+    if (settings.RawProbe)
+    {
+        using var rawClient = createClient(new AwsCallCounter());
+        await RawCallProbe.RunAsync(rawClient, settings);
+    }
+
+    var ourRounds = new List<IReadOnlyList<PhaseResult>>();
+    var peerRounds = new List<PeerRound>();
+    var ceilingRounds = new List<(PhaseResult New, PhaseResult Duplicate)>();
+    var correct = true;
     for (var round = 1; round <= settings.Rounds; round++)
     {
-        var phases = await new BatchBenchmark(settings).RunAsync(createClient);
+        // Rotate who goes first, so that no side alone runs right after the emulator's pauses or on a table the others just grew.
+        var turns = new Func<Task>[] { OursAsync, PeerAsync, CeilingAsync };
+        for (var turn = 0; turn < turns.Length; turn++)
+        {
+            await turns[(round - 1 + turn) % turns.Length]();
+        }
+
+        async Task OursAsync()
+        {
+            var phases = await ours.RoundAsync(round);
+            foreach (var phase in phases)
+            {
+                Console.WriteLine($"   [{round}] ours     {phase.Name,-22} {phase.RecordsPerSecond,8:0} rec/s  {phase.CallsPerRecord,4:0.##} calls/record ({phase.CallBreakdown})  "
+                    + $"client CPU {phase.ClientCpuMicrosecondsPerRecord,5:0} µs/record  handler runs {phase.Executions}");
+            }
+
+            correct &= phases.Select(p => p.Executions).SequenceEqual([settings.Records, 0, 0]);
+            ourRounds.Add(phases);
+        }
+
+        async Task PeerAsync()
+        {
+            if (peer is null)
+            {
+                return;
+            }
+
+            var result = await peer.RoundAsync();
+            Console.WriteLine($"   [{round}] peer     new {result.NewPerSecond,8:0} rec/s, client CPU {result.NewCpuMicrosecondsPerRecord,5:0} µs/record; "
+                + $"duplicate {result.DuplicatesPerSecond,8:0} rec/s, client CPU {result.DuplicateCpuMicrosecondsPerRecord,5:0} µs/record; correctness {result.Correctness}");
+            correct &= result.Correctness;
+            peerRounds.Add(result);
+        }
+
+        async Task CeilingAsync()
+        {
+            var result = await ceiling.RunAsync($"r{round}", settings.Records);
+            Console.WriteLine($"   [{round}] ceiling  new {result.New.RecordsPerSecond,8:0} rec/s, client CPU {result.New.ClientCpuMicrosecondsPerRecord,5:0} µs/record; "
+                + $"duplicate {result.Duplicate.RecordsPerSecond,8:0} rec/s, client CPU {result.Duplicate.ClientCpuMicrosecondsPerRecord,5:0} µs/record");
+            ceilingRounds.Add(result);
+        }
+    }
+
+    double[] Ours(int phase) => [.. ourRounds.Select(r => r[phase].RecordsPerSecond)];
+    double[] OursCpu(int phase) => [.. ourRounds.Select(r => r[phase].ClientCpuMicrosecondsPerRecord)];
+    double[] Ceiling(bool duplicate) => [.. ceilingRounds.Select(r => (duplicate ? r.Duplicate : r.New).RecordsPerSecond)];
+    double[] CeilingCpu(bool duplicate) => [.. ceilingRounds.Select(r => (duplicate ? r.Duplicate : r.New).ClientCpuMicrosecondsPerRecord)];
+    double[] Peer(bool duplicate) => [.. peerRounds.Select(r => duplicate ? r.DuplicatesPerSecond : r.NewPerSecond)];
+    double[] PeerCpu(bool duplicate) => [.. peerRounds.Select(r => duplicate ? r.DuplicateCpuMicrosecondsPerRecord : r.NewCpuMicrosecondsPerRecord)];
+
+    var table = new List<string>
+    {
+        string.Empty,
+        $"store, {name} (calls per record new / duplicate / cache hit: {ourRounds[^1][0].CallsPerRecord:0.##} / {ourRounds[^1][1].CallsPerRecord:0.##} / {ourRounds[^1][2].CallsPerRecord:0.##})",
+        "| path | ours rec/s | peer rec/s | ceiling rec/s | ours ÷ peer | ours ÷ ceiling | client CPU µs/record ours / peer / ceiling (median) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    };
+    foreach (var (path, phase, duplicate) in new[] { ("new", 0, false), ("duplicate", 1, true) })
+    {
+        table.Add($"| {path} | {Spread.MinMedianMax(Ours(phase))} | {Spread.MinMedianMax(Peer(duplicate))} | {Spread.MinMedianMax(Ceiling(duplicate))} | "
+            + $"{Spread.Ratio(Ours(phase), Peer(duplicate))} | {Spread.Ratio(Ours(phase), Ceiling(duplicate))} | "
+            + $"{Spread.Median(OursCpu(phase)):0} / {(peerRounds.Count == 0 ? "n/a" : Spread.Median(PeerCpu(duplicate)).ToString("0", CultureInfo.InvariantCulture))} / {Spread.Median(CeilingCpu(duplicate)):0} |");
+    }
+
+    table.Add($"| duplicate (local cache hit) | {Spread.MinMedianMax(Ours(2))} | n/a | n/a | n/a | n/a | {Spread.Median(OursCpu(2)):0} / n/a / n/a |");
+    tables.AddRange(table);
+    return correct;
+}
+
+// Lambda-shaped: SQS batches of 10, ours through SqsBatchProcessor (each pre-check mode, and the transactional mode),
+// the peer through the Powertools batch utility with makeIdempotent, in alternating rounds.
+async Task<bool> BatchRoundsAsync(string name, string endpoint, Func<AwsCallCounter, AmazonDynamoDBClient> createClient, bool transactions)
+{
+    var counter = new AwsCallCounter();
+    using var client = createClient(counter);
+    var ours = new BatchBenchmark(client, counter, settings, transactions);
+    await ours.WarmUpAsync();
+    await using var peer = settings.PeerDirectory is null ? null : await PeerSession.StartAsync(settings.PeerDirectory, endpoint, settings, batch: true);
+    Console.WriteLine($"   warmed up: ours{(peer is null ? string.Empty : $", peer ({peer.Name})")}");
+    var rounds = new List<IReadOnlyList<PhaseResult>>();
+    var peerRounds = new List<PeerRound>();
+    var correct = true;
+    for (var round = 1; round <= settings.Rounds; round++)
+    {
+        var peerFirst = round % 2 == 0;
+        if (peerFirst)
+        {
+            await PeerAsync();
+        }
+
+        var phases = await ours.RoundAsync(round);
         foreach (var phase in phases)
         {
-            Console.WriteLine($"   [{round}] {phase.Name,-26} {phase.RecordsPerSecond,8:0} records/s  {phase.CallsPerRecord * 10,5:0.##} calls/10 records ({phase.CallBreakdown})  "
+            Console.WriteLine($"   [{round}] ours  {phase.Name,-26} {phase.RecordsPerSecond,8:0} rec/s  {phase.CallsPerRecord * 10,5:0.##} calls/10 records ({phase.CallBreakdown})  "
                 + $"client CPU {phase.ClientCpuMicrosecondsPerRecord,5:0} µs/record  handler runs {phase.Executions}");
         }
 
-        rounds.Add(phases);
-    }
-
-    static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    Console.WriteLine();
-    Console.WriteLine($"median of {rounds.Count} rounds (min-max), load average {LoadAverage()}");
-    Console.WriteLine("| phase | records/s | calls per 10 records | client CPU µs/record |");
-    Console.WriteLine("| --- | ---: | ---: | ---: |");
-    foreach (var name in rounds[0].Select(p => p.Name))
-    {
-        var runs = rounds.Select(r => r.Single(p => p.Name == name)).ToArray();
-        Console.WriteLine(FormattableString.Invariant(
-            $"| {name} | {Median(runs.Select(p => p.RecordsPerSecond)):0} ({runs.Min(p => p.RecordsPerSecond):0}-{runs.Max(p => p.RecordsPerSecond):0}) | {Median(runs.Select(p => p.CallsPerRecord * 10)):0.##} | {Median(runs.Select(p => p.ClientCpuMicrosecondsPerRecord)):0} |"));
-    }
-
-    void Ratio(string label, string after, string before)
-    {
-        var ratios = rounds.Select(r => r.Single(p => p.Name == after).RecordsPerSecond / r.Single(p => p.Name == before).RecordsPerSecond).ToArray();
-        Console.WriteLine(FormattableString.Invariant($"{label}: median of per-round ratios {Median(ratios):0.00}x ({ratios.Min():0.00}-{ratios.Max():0.00})"));
-    }
-
-    Ratio("duplicates, pre-check Auto ÷ Never", "batch duplicate (Auto)", "batch duplicate (Never)");
-    Ratio("new, pre-check Auto ÷ Never", "batch new (Auto)", "batch new (Never)");
-    Ratio("new, pre-check Always ÷ Never", "batch new (Always)", "batch new (Never)");
-    Ratio("new, transactional one-call ÷ two-call batch (Never)", "transactional new", "batch new (Never)");
-
-    var expected = new Dictionary<string, int>(StringComparer.Ordinal)
-    {
-        ["batch new (Never)"] = settings.Records, ["batch new (Auto)"] = settings.Records, ["batch new (Always)"] = settings.Records, ["transactional new"] = settings.Records,
         // One-call mode runs the handler before the commit decides: a duplicate's run is discarded with its writes.
-        ["transactional duplicate"] = settings.Records,
+        correct &= phases.All(p => p.Executions == (p.Name.Contains("duplicate", StringComparison.Ordinal) && !p.Name.StartsWith("transactional", StringComparison.Ordinal) ? 0 : settings.Records));
+        rounds.Add(phases);
+        if (!peerFirst)
+        {
+            await PeerAsync();
+        }
+
+        async Task PeerAsync()
+        {
+            if (peer is null)
+            {
+                return;
+            }
+
+            var result = await peer.RoundAsync();
+            Console.WriteLine($"   [{round}] peer  batch new {result.NewPerSecond,8:0} rec/s, client CPU {result.NewCpuMicrosecondsPerRecord,5:0} µs/record; "
+                + $"batch duplicate {result.DuplicatesPerSecond,8:0} rec/s, client CPU {result.DuplicateCpuMicrosecondsPerRecord,5:0} µs/record; correctness {result.Correctness}");
+            correct &= result.Correctness;
+            peerRounds.Add(result);
+        }
+    }
+
+    double[] Phase(string phase) => [.. rounds.Select(r => r.Single(p => p.Name == phase).RecordsPerSecond)];
+    double[] Peer(bool duplicate) => [.. peerRounds.Select(r => duplicate ? r.DuplicatesPerSecond : r.NewPerSecond)];
+    var table = new List<string>
+    {
+        string.Empty,
+        $"Lambda-shaped (SQS batches of 10), {name}",
+        "| phase | rec/s | calls per 10 records | client CPU µs/record (median) | ÷ peer (same path) |",
+        "| --- | ---: | ---: | ---: | ---: |",
     };
-    var correct = rounds.All(r => r.All(p => p.Executions == expected.GetValueOrDefault(p.Name)));
-    Console.WriteLine(correct ? "correctness: every record's handler ran exactly once" : "correctness: FAILED (see handler runs above)");
+    foreach (var phase in rounds[0].Select(p => p.Name))
+    {
+        var runs = rounds.Select(r => r.Single(p => p.Name == phase)).ToArray();
+        var duplicate = phase.Contains("duplicate", StringComparison.Ordinal);
+        table.Add($"| ours {phase} | {Spread.MinMedianMax(Phase(phase))} | {Spread.Median(runs.Select(p => p.CallsPerRecord * 10)):0.##} | "
+            + $"{Spread.Median(runs.Select(p => p.ClientCpuMicrosecondsPerRecord)):0} | {Spread.Ratio(Phase(phase), Peer(duplicate))} |");
+    }
+
+    if (peerRounds.Count > 0)
+    {
+        table.Add($"| peer batch new | {Spread.MinMedianMax(Peer(false))} | not counted | {Spread.Median(peerRounds.Select(r => r.NewCpuMicrosecondsPerRecord)):0} | 1 |");
+        table.Add($"| peer batch duplicate | {Spread.MinMedianMax(Peer(true))} | not counted | {Spread.Median(peerRounds.Select(r => r.DuplicateCpuMicrosecondsPerRecord)):0} | 1 |");
+    }
+
+    table.Add($"pre-check, duplicates Auto ÷ Never: {Spread.Ratio(Phase("batch duplicate (Auto)"), Phase("batch duplicate (Never)"))}; "
+        + $"new Auto ÷ Never: {Spread.Ratio(Phase("batch new (Auto)"), Phase("batch new (Never)"))}; new Always ÷ Never: {Spread.Ratio(Phase("batch new (Always)"), Phase("batch new (Never)"))}; "
+        + (transactions ? $"transactional new ÷ batch new (Never): {Spread.Ratio(Phase("transactional new"), Phase("batch new (Never)"))}" : "no transactional mode (the emulator has no transactions)"));
+    tables.AddRange(table);
     return correct;
 }
 

@@ -10,37 +10,45 @@ namespace IdempotentConsumer.DynamoDB.Bench;
 /// Times our executor + DynamoDB store on one endpoint: first deliveries, completed duplicates (store
 /// round trip) and cache hits, with the DynamoDB calls of each path counted on the client.
 /// </summary>
-internal sealed class StoreBenchmark(BenchSettings settings)
+internal sealed class StoreBenchmark(IAmazonDynamoDB client, AwsCallCounter counter, BenchSettings settings)
 {
+    /// <summary>The table of ours and of the ceiling (the peer has its own).</summary>
+    public const string TableName = "idempotency-bench";
+
+    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+    private IdempotencyExecutor? _plain;
+    private IdempotencyExecutor? _cached;
     private int _executions;
 
-    public async Task<IReadOnlyList<PhaseResult>> RunAsync(Func<AwsCallCounter, IAmazonDynamoDB> createClient)
+    /// <summary>Creates the table, then runs the warm-up records new and again as duplicates (untimed).</summary>
+    public async Task WarmUpAsync()
     {
-        var counter = new AwsCallCounter();
-        using var client = createClient(counter);
-        var tableOptions = new DynamoDbIdempotencyStoreOptions { TableName = "idempotency-bench" };
+        var tableOptions = new DynamoDbIdempotencyStoreOptions { TableName = TableName };
         await DynamoDbIdempotencyTable.CreateIfNotExistsAsync(client, tableOptions);
         var store = new DynamoDbIdempotencyStore(client, tableOptions);
-        var run = Guid.NewGuid().ToString("N")[..8];
+        _plain = new IdempotencyExecutor(store, Options(useCache: false));
+        _cached = new IdempotencyExecutor(store, Options(useCache: true));
 
-        var plain = new IdempotencyExecutor(store, Options(useCache: false));
-        var cached = new IdempotencyExecutor(store, Options(useCache: true));
+        // JIT tiers, the connection pool and the emulator reach steady state only after thousands of calls.
+        var warmup = Records($"{_run}-warmup", settings.WarmupRecords);
+        await TimeAsync("warmup", warmup, _plain);
+        await TimeAsync("warmup", warmup, _plain);
+    }
 
-        // Warm up the JIT, the connection pool and the emulator on records that are not timed.
-        var warmup = Records($"{run}-warmup", settings.WarmupRecords);
-        await TimeAsync("warmup", warmup, plain, counter);
-        await TimeAsync("warmup", warmup, plain, counter);
-
-        var records = Records(run, settings.Records);
+    /// <summary>One timed round on fresh records: new, duplicate (store round trip), and cache hit.</summary>
+    public async Task<IReadOnlyList<PhaseResult>> RoundAsync(int round)
+    {
+        var plain = _plain ?? throw new InvalidOperationException("Warm up first.");
+        var records = Records($"{_run}-r{round}", settings.Records);
         var results = new List<PhaseResult>
         {
-            await TimeAsync("new", records, plain, counter),
-            await TimeAsync("duplicate (store)", records, plain, counter),
+            await TimeAsync("new", records, plain),
+            await TimeAsync("duplicate (store)", records, plain),
         };
 
-        var cachedRecords = Records($"{run}-cached", settings.Records);
-        await TimeAsync("fill cache", cachedRecords, cached, counter);
-        results.Add(await TimeAsync("duplicate (cache hit)", cachedRecords, cached, counter));
+        var cachedRecords = Records($"{_run}-r{round}-cached", settings.Records);
+        await TimeAsync("fill cache", cachedRecords, _cached!);
+        results.Add(await TimeAsync("duplicate (cache hit)", cachedRecords, _cached!));
         return results;
     }
 
@@ -55,7 +63,7 @@ internal sealed class StoreBenchmark(BenchSettings settings)
         LocalCacheMaxItems = Math.Max(settings.Records * 2, 16),
     };
 
-    private async Task<PhaseResult> TimeAsync(string name, IReadOnlyList<BenchRecord> records, IdempotencyExecutor executor, AwsCallCounter counter)
+    private async Task<PhaseResult> TimeAsync(string name, IReadOnlyList<BenchRecord> records, IdempotencyExecutor executor)
     {
         counter.Reset();
         var executionsBefore = Volatile.Read(ref _executions);

@@ -105,37 +105,25 @@ public sealed partial class DynamoDbIdempotencyStore : IIdempotencyStore, IIdemp
         _schema.ValidateKey(request.Key);
         EnsureFits(request.Key, CompletedItemSize(request));
 
+        var storesResponse = request.ResponseData is not null && !request.ResponseNotStored;
         var values = new Dictionary<string, AttributeValue>(6, StringComparer.Ordinal)
         {
             [":completed"] = new() { S = DynamoDbRecordSchema.Completed },
             [":expiry"] = new() { N = EpochTime.Seconds(request.ExpiresAt) },
             [":owner"] = new() { S = request.OwnerToken },
         };
-        var set = "SET #status = :completed, #expiry = :expiry";
-        var remove = " REMOVE #lease";
-        if (request.ResponseData is not null && !request.ResponseNotStored)
+        if (storesResponse)
         {
-            set += ", #data = :data";
-            values[":data"] = _mapper.DataValue(request.ResponseData);
-        }
-        else
-        {
-            remove += ", #data";
+            values[":data"] = _mapper.DataValue(request.ResponseData!);
         }
 
         if (request.ResponseNotStored)
         {
-            set += ", #nostore = :nostore";
             values[":nostore"] = new AttributeValue { BOOL = true };
-        }
-        else
-        {
-            remove += ", #nostore";
         }
 
         if (request.PayloadHash is not null)
         {
-            set += ", #validation = :validation";
             values[":validation"] = new AttributeValue { S = request.PayloadHash };
         }
 
@@ -143,7 +131,7 @@ public sealed partial class DynamoDbIdempotencyStore : IIdempotencyStore, IIdemp
         {
             TableName = _schema.TableName,
             Key = _schema.Key(request.Key),
-            UpdateExpression = set + remove,
+            UpdateExpression = DynamoDbCompleteExpression.For(storesResponse, request.ResponseNotStored, request.PayloadHash is not null),
             ConditionExpression = OwnerCondition,
             ExpressionAttributeNames = request.PayloadHash is null ? _schema.CompleteNames : _schema.CompleteWithValidationNames,
             ExpressionAttributeValues = values,
