@@ -87,25 +87,9 @@ internal sealed class NativeJmesPath
     {
         selected = default;
 
-        // An escaped surrogate might be a lone one, which JmesPath.Net's path refuses; let it.
-        if (doc.IndexOf("\\ud"u8) >= 0 || doc.IndexOf("\\uD"u8) >= 0)
-        {
-            return false;
-        }
-
+        Validate(doc);
         var reader = new Utf8JsonReader(doc);
-        if (!reader.Read())
-        {
-            return false;
-        }
-
-        // Validate the whole document first, as parsing it into tokens would.
-        var check = reader;
-        check.Skip();
-        if (check.Read())
-        {
-            return false;
-        }
+        reader.Read();
 
         for (var i = 0; i < steps.Length; i++)
         {
@@ -140,6 +124,37 @@ internal sealed class NativeJmesPath
         }
 
         return Select(ref reader, out selected);
+    }
+
+    /// <summary>
+    /// Reads the whole document as parsing it into tokens would, so invalid JSON and escaped lone surrogates
+    /// (anywhere, selected or not) throw here and the payload goes to JmesPath.Net's path, which reports them.
+    /// </summary>
+    private static void Validate(ReadOnlySpan<byte> doc)
+    {
+        var reader = new Utf8JsonReader(doc);
+        var any = false;
+        while (reader.Read())
+        {
+            any = true;
+            if (reader.ValueIsEscaped && (reader.ValueSpan.IndexOf("\\ud"u8) >= 0 || reader.ValueSpan.IndexOf("\\uD"u8) >= 0))
+            {
+                var rented = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
+                try
+                {
+                    reader.CopyString(rented);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(rented);
+                }
+            }
+        }
+
+        if (!any)
+        {
+            throw new JsonException("The text holds no JSON value.");
+        }
     }
 
     private static bool EvaluateEmbedded(ref Utf8JsonReader reader, ReadOnlySpan<Step> rest, out Selected selected)
