@@ -128,9 +128,9 @@ internal static class StreamingCanonicalJson
             var nameAt = offset + (int)scan.TokenStartIndex + 1;
             var rawName = json.Slice(nameAt, scan.ValueSpan.Length);
             var plain = !scan.ValueIsEscaped && Ascii.IsValid(rawName.Span);
-            var member = new Member(rawName, plain ? null : scan.GetString(), 0);
+            var name = plain ? null : scan.GetString();
             scan.Read();
-            member = member with { ValueAt = offset + (int)scan.TokenStartIndex };
+            var member = new Member(rawName, name, offset + (int)scan.TokenStartIndex, scan.TokenType, scan.ValueIsEscaped ? -1 : scan.ValueSpan.Length);
             scan.Skip();
 
             // Strictly ascending only: equal names go through the sort, which decides their order as CanonicalJson's does.
@@ -165,9 +165,12 @@ internal static class StreamingCanonicalJson
                     writer.WritePropertyName(member.RawName.Span);
                 }
 
-                var value = new Utf8JsonReader(json.Span[member.ValueAt..]);
-                value.Read();
-                WriteValue(json, member.ValueAt, ref value, writer, ref members);
+                if (!WritePlainValue(json.Span, member, writer))
+                {
+                    var value = new Utf8JsonReader(json.Span[member.ValueAt..]);
+                    value.Read();
+                    WriteValue(json, member.ValueAt, ref value, writer, ref members);
+                }
             }
 
             writer.WriteEndObject();
@@ -181,11 +184,43 @@ internal static class StreamingCanonicalJson
         return count > 0;
     }
 
+    /// <summary>Writes a number, literal or unescaped string from what the scan noted; false for anything else.</summary>
+    private static bool WritePlainValue(ReadOnlySpan<byte> json, in Member member, Utf8JsonWriter writer)
+    {
+        switch (member.ValueType)
+        {
+            case JsonTokenType.String when member.ValueLength >= 0:
+                writer.WriteStringValue(json.Slice(member.ValueAt + 1, member.ValueLength));
+                return true;
+            case JsonTokenType.Number:
+                var raw = json.Slice(member.ValueAt, member.ValueLength);
+                if (CanonicalNumber.IsCanonical(raw))
+                {
+                    writer.WriteRawValue(raw, skipInputValidation: true);
+                }
+                else
+                {
+                    writer.WriteRawValue(CanonicalNumber.Canonicalize(raw), skipInputValidation: true);
+                }
+
+                return true;
+            case JsonTokenType.True or JsonTokenType.False:
+                writer.WriteBooleanValue(member.ValueType == JsonTokenType.True);
+                return true;
+            case JsonTokenType.Null:
+                writer.WriteNullValue();
+                return true;
+            default:
+                return false;
+        }
+    }
+
     /// <summary>
     /// An object member: its raw name (compared as bytes when plain ASCII without escapes, where byte order is
-    /// UTF-16 ordinal order), its decoded name otherwise, and where its value starts.
+    /// UTF-16 ordinal order), its decoded name otherwise, where its value starts, the value's token, and its
+    /// raw length (-1 for an escaped string, which is unescaped on a reader).
     /// </summary>
-    private readonly record struct Member(ReadOnlyMemory<byte> RawName, string? Name, int ValueAt)
+    private readonly record struct Member(ReadOnlyMemory<byte> RawName, string? Name, int ValueAt, JsonTokenType ValueType, int ValueLength)
     {
         public static readonly Comparison<Member> Compare = CompareMembers;
 
