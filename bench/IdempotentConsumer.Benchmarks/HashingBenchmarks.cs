@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using IdempotentConsumer.Execution;
@@ -18,6 +19,7 @@ public class HashingBenchmarks
     private IdempotencyExecutor _wholePayload = null!;
     private IdempotencyExecutor _jmesPath = null!;
     private string _json = null!;
+    private byte[] _utf8 = null!;
 
     /// <summary>Approximate payload size in bytes.</summary>
     [Params(200, 4 * 1024, 64 * 1024)]
@@ -27,6 +29,7 @@ public class HashingBenchmarks
     public void Setup()
     {
         _json = OrderJson(PayloadBytes);
+        _utf8 = Encoding.UTF8.GetBytes(_json);
         _wholePayload = Executor(IdempotencyKeySource.WholePayload);
         _jmesPath = Executor(IdempotencyKeySource.FromJmesPath("orderId"));
         if (!_wholePayload.TryGetKey(new IdempotencyInvocation<string>(_json), out _) || !_jmesPath.TryGetKey(new IdempotencyInvocation<string>(_json), out _))
@@ -34,6 +37,10 @@ public class HashingBenchmarks
             throw new InvalidOperationException("The benchmark payload has no key.");
         }
     }
+
+    /// <summary>The floor: SHA-256 of the payload's UTF-8 bytes as they are, hex encoded, nothing parsed or sorted.</summary>
+    [Benchmark(Baseline = true, Description = "raw SHA-256")]
+    public string RawSha256() => Convert.ToHexStringLower(SHA256.HashData(_utf8));
 
     [Benchmark(Description = "whole payload")]
     public string WholePayload()

@@ -10,6 +10,7 @@ internal sealed class JmesPathKeySource : IdempotencyKeySource
     private static readonly JmesPath Engine = CreateEngine();
     private readonly DevLab.JmesPath.Expressions.JmesPathExpression _expression;
     private readonly IReadOnlyList<string> _fieldNames;
+    private readonly NativeJmesPath? _native;
 
     public JmesPathKeySource(string expression)
     {
@@ -25,11 +26,23 @@ internal sealed class JmesPathKeySource : IdempotencyKeySource
         }
 
         _fieldNames = JmesPathFieldNames.Of(expression);
+        _native = NativeJmesPath.TryCompile(expression);
     }
 
     public string Expression { get; }
 
     public override bool TryGetKeyMaterial(in IdempotencyPayload payload, out string material)
+    {
+        if (_native is not null && _native.TryGetKeyMaterial(Json(payload), out var hasKey, out material))
+        {
+            return hasKey;
+        }
+
+        return TryGetKeyMaterialWithJmesPathNet(payload, out material);
+    }
+
+    /// <summary>The key material through JmesPath.Net: every expression the native subset does not answer, and the reference it is tested against.</summary>
+    internal bool TryGetKeyMaterialWithJmesPathNet(in IdempotencyPayload payload, out string material)
     {
         var selected = Select(payload, out var document);
 
@@ -60,9 +73,7 @@ internal sealed class JmesPathKeySource : IdempotencyKeySource
 
     private JToken? Select(in IdempotencyPayload payload, out JToken document)
     {
-        // A string payload is JSON text (an SQS body read as string), not a JSON string literal to select from.
-        var json = payload.RawJson ?? (payload.Value as string) ?? payload.GetJson();
-        document = JmesPathJson.Parse(json, "The payload");
+        document = JmesPathJson.Parse(Json(payload), "The payload");
         try
         {
             return _expression.Transform(document).AsJToken();
@@ -72,6 +83,9 @@ internal sealed class JmesPathKeySource : IdempotencyKeySource
             throw new MessageDeserializationException($"The JMESPath expression '{Expression}' could not read an embedded JSON field: {ex.Message}", ex);
         }
     }
+
+    // A string payload is JSON text (an SQS body read as string), not a JSON string literal to select from.
+    private static string Json(in IdempotencyPayload payload) => payload.RawJson ?? (payload.Value as string) ?? payload.GetJson();
 
     private static bool HasNull(JToken token) => token.Type switch
     {
