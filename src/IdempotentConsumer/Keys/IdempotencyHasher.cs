@@ -78,13 +78,7 @@ public static class IdempotencyHasher
             IdempotencyHashAlgorithm.Md5 => MD5.HashData(utf8, digest),
             _ => SHA256.HashData(utf8, digest),
         };
-        return FormatWithPrefix(prefix, digest[..written]);
-    }
-
-    /// <summary>Returns <paramref name="prefix"/> followed by <paramref name="digest"/> in lowercase hex, as one string.</summary>
-    internal static string FormatWithPrefix(string prefix, ReadOnlySpan<byte> digest)
-    {
-        var written = digest.Length;
+        digest = digest[..written];
 
         // One allocation for the whole key: the prefix and the hex digits are composed on the stack first.
         var length = prefix.Length + (written * 2);

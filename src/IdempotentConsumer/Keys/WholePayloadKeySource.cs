@@ -34,57 +34,6 @@ internal sealed class WholePayloadKeySource : IdempotencyKeySource
 
     internal override bool TryCreateKey(in IdempotencyPayload payload, string prefix, IdempotencyHashAlgorithm algorithm, out string key)
     {
-        if (payload.RawJson is null && (payload.Value is null || (payload.Value is string text && !LooksLikeJsonContainer(text))))
-        {
-            return TryCreateKeyFromDocument(payload, prefix, algorithm, out key);
-        }
-
-        using var utf8 = WholePayloadUtf8.Of(payload);
-        if (!utf8.IsContainer)
-        {
-            // Scalars: short (or, for strings, keyed by their unescaped text), so the document path is simplest.
-            return TryCreateKeyFromDocument(payload, prefix, algorithm, out key);
-        }
-
-        using var hashing = new HashingBufferWriter(algorithm);
-        bool hasMembers;
-        try
-        {
-            hasMembers = StreamingCanonicalJson.TryWriteContainer(utf8.Memory, hashing);
-        }
-        catch (JsonException ex)
-        {
-            if (payload.RawJson is null && payload.Value is string plainText)
-            {
-                // A string payload that only looks like JSON keys by its text, as on the document path.
-                key = IdempotencyHasher.HashWithPrefix(prefix, plainText, algorithm);
-                return true;
-            }
-
-            throw new MessageDeserializationException($"The payload is not valid JSON, so it cannot be hashed as an idempotency key: {ex.Message}", ex);
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new IdempotencyKeyInvalidException("The payload contains invalid Unicode (a lone surrogate), so it cannot be hashed without colliding with other keys.", ex);
-        }
-
-        if (!hasMembers)
-        {
-            key = string.Empty;
-            return false;
-        }
-
-        Span<byte> digest = stackalloc byte[32];
-        key = IdempotencyHasher.FormatWithPrefix(prefix, digest[..hashing.Finish(digest)]);
-        return true;
-    }
-
-    /// <summary>
-    /// The key through a parsed document and <see cref="CanonicalJson"/>: the path before streaming, kept for
-    /// scalar payloads and as the reference the streaming path is tested against.
-    /// </summary>
-    internal static bool TryCreateKeyFromDocument(in IdempotencyPayload payload, string prefix, IdempotencyHashAlgorithm algorithm, out string key)
-    {
         if (payload.RawJson is null)
         {
             switch (payload.Value)
@@ -159,7 +108,7 @@ internal sealed class WholePayloadKeySource : IdempotencyKeySource
     }
 
     // A string payload that holds a JSON object or array is canonicalized, so field order does not change its key.
-    internal static bool LooksLikeJsonContainer(string text)
+    private static bool LooksLikeJsonContainer(string text)
     {
         var trimmed = text.AsSpan().TrimStart();
         return trimmed.Length > 0 && (trimmed[0] == '{' || trimmed[0] == '[');

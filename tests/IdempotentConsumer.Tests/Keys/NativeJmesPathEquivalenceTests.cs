@@ -8,11 +8,11 @@ using Xunit;
 namespace IdempotentConsumer.Tests.Keys;
 
 /// <summary>
-/// The streaming whole-payload key and the native JMESPath subset give byte-identical keys (and the same "no key"
-/// answers and exception types) to the document path and JmesPath.Net they replace, over seeded random JSON and
-/// the edge cases that matter: repeated names, escapes, every spelling of a number, deep nesting, empty containers.
+/// The native JMESPath subset gives byte-identical keys (and the same "no key" answers and exception types) to
+/// JmesPath.Net, which it replaces for the common forms, over seeded random JSON and the edge cases that matter:
+/// repeated names, escapes, every spelling of a number, null and missing fields, empty containers.
 /// </summary>
-public sealed class StreamingKeyEquivalenceTests
+public sealed class NativeJmesPathEquivalenceTests
 {
     private const int Cases = 400;
     private static readonly JsonSerializerOptions Web = JsonSerializerOptions.Web;
@@ -24,74 +24,6 @@ public sealed class StreamingKeyEquivalenceTests
         "a", "a.b", "a.b.c", "id", "_x", "a[0]", "a[1].b", "[a, b]", "[a, id]", "{x: a, y: b.c}",
         "{id: id, z: a[0]}", "powertools_json(s)", "powertools_json(s).a", "powertools_json(a.s).b", "[powertools_json(s).a, b]",
     ];
-
-    [Fact]
-    public void Given_random_json_When_the_whole_payload_is_keyed_Then_the_streaming_key_equals_the_document_key()
-    {
-        for (var seed = 0; seed < Cases; seed++)
-        {
-            var json = new RandomJson(seed).Any();
-            AssertWholePayloadKeysAgree(json, $"seed {seed}: {json}");
-        }
-    }
-
-    [Fact]
-    public void Given_random_json_as_a_typed_value_When_the_whole_payload_is_keyed_Then_the_streaming_key_equals_the_document_key()
-    {
-        for (var seed = 0; seed < Cases; seed++)
-        {
-            var json = new RandomJson(seed).Object();
-            using var document = JsonDocument.Parse(json);
-            var payload = new IdempotencyPayload(document.RootElement, null, Web);
-
-            Assert.True(
-                WholeKey(payload, IdempotencyHashAlgorithm.Sha256) == DocumentKey(payload, IdempotencyHashAlgorithm.Sha256),
-                $"seed {seed}: {json}");
-        }
-    }
-
-    [Theory]
-    [InlineData("""{"b":1,"a":2,"b":3,"a":4}""")]
-    [InlineData("""{"k":1,"k":2,"k":3,"k":4,"k":5,"k":6,"k":7,"k":8,"k":9,"k":10,"k":11,"k":12,"k":13,"k":14,"k":15,"k":16,"k":17,"k":18,"a":0,"k":19}""")]
-    [InlineData("""{"b":{"y":1,"x":2,"y":3},"a":[{"d":1,"c":2},{}],"b":null}""")]
-    [InlineData("""{"\u0062":1,"a":2,"\u00e9":3,"é":4,"日本":5,"😀":6,"\uffff":7}""")]
-    [InlineData("""["\u0041\n\"\\\/\u0001<&>'+`", "é😀", "\ud83d\ude00", ""]""")]
-    [InlineData("""[1.0, 1e3, 1E+3, -0, -0.0, 0.10000000000000001, 123456789012345678901234567890, 1e400, -1e-400, 12.500, 0.0000001, 1e21]""")]
-    [InlineData("""{}""")]
-    [InlineData("""[]""")]
-    [InlineData("""  {  }  """)]
-    [InlineData("""[{},[],{"a":{}},[[]]]""")]
-    [InlineData("""{"a":null}""")]
-    [InlineData("""[null]""")]
-    [InlineData("""{"z":1,"a":2} trailing""")]
-    [InlineData("""{"a":1""")]
-    [InlineData("""{"a":"\ud800"}""")]
-    [InlineData("""{"\udc00":1,"b":2}""")]
-    [InlineData("""{"a":1,}""")]
-    public void Given_an_edge_case_When_the_whole_payload_is_keyed_Then_the_streaming_key_equals_the_document_key(string json) =>
-        AssertWholePayloadKeysAgree(json, json);
-
-    [Theory]
-    [InlineData(10)]
-    [InlineData(63)]
-    [InlineData(64)]
-    [InlineData(65)]
-    public void Given_deep_nesting_When_the_whole_payload_is_keyed_Then_the_streaming_key_equals_the_document_key(int depth)
-    {
-        var json = new StringBuilder();
-        for (var i = 0; i < depth; i++)
-        {
-            json.Append(i % 2 == 0 ? "{\"b\":1,\"a\":" : "[");
-        }
-
-        json.Append("\"leaf\"");
-        for (var i = depth - 1; i >= 0; i--)
-        {
-            json.Append(i % 2 == 0 ? "}" : "]");
-        }
-
-        AssertWholePayloadKeysAgree(json.ToString(), $"depth {depth}");
-    }
 
     [Theory]
     [MemberData(nameof(NativeExpressions))]
@@ -190,7 +122,7 @@ public sealed class StreamingKeyEquivalenceTests
         Assert.True(expected == actual, $"{format} {algorithm} '{expression ?? "whole payload"}' seed {seed}: {json}\n expected {expected}\n actual   {actual}");
     }
 
-    /// <summary>The key as derived before streaming and the native subset: the document path and JmesPath.Net.</summary>
+    /// <summary>The key as derived before the native subset: JmesPath.Net (the whole payload as it always was).</summary>
     private static (bool, string) ReferenceKey(IdempotencyKeySource source, IdempotencyPayload payload, IdempotencyKeyFormat format, IdempotencyHashAlgorithm algorithm)
     {
         if (format == IdempotencyKeyFormat.Powertools)
@@ -208,27 +140,8 @@ public sealed class StreamingKeyEquivalenceTests
                 : (false, string.Empty);
         }
 
-        return (WholePayloadKeySource.TryCreateKeyFromDocument(payload, "p#", algorithm, out var key), key);
+        return (source.TryCreateKey(payload, "p#", algorithm, out var key), key);
     }
-
-    private static void AssertWholePayloadKeysAgree(string json, string because)
-    {
-        foreach (var algorithm in Algorithms)
-        {
-            foreach (var payload in new[] { new IdempotencyPayload(null, json, Web), new IdempotencyPayload(json, null, Web) })
-            {
-                var expected = DocumentKey(payload, algorithm);
-                var actual = WholeKey(payload, algorithm);
-                Assert.True(expected == actual, $"{because}\n {algorithm} raw={payload.RawJson is not null}\n expected {expected}\n actual   {actual}");
-            }
-        }
-    }
-
-    private static string WholeKey(IdempotencyPayload payload, IdempotencyHashAlgorithm algorithm) =>
-        Outcome(() => (IdempotencyKeySource.WholePayload.TryCreateKey(payload, "p#", algorithm, out var key), key));
-
-    private static string DocumentKey(IdempotencyPayload payload, IdempotencyHashAlgorithm algorithm) =>
-        Outcome(() => (WholePayloadKeySource.TryCreateKeyFromDocument(payload, "p#", algorithm, out var key), key));
 
     private static string Outcome(Func<(bool HasKey, string Text)> derive)
     {
