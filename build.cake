@@ -6,6 +6,8 @@ var target = Argument("target", "Test");
 var configuration = Argument("configuration", "Release");
 var stormOrders = Argument("storm-orders", "10000");
 var filter = Argument("filter", "");
+// Test projects run in the background beside the others (comma-separated project names; empty: all sequential).
+var backgroundTests = Argument("background-tests", "IdempotentConsumer.Templates.Tests");
 
 var root = MakeAbsolute(Directory("."));
 var artifacts = root.Combine("artifacts");
@@ -58,21 +60,43 @@ Task("Test")
     CleanDirectory(testResults);
     var projects = GetFiles("./tests/**/*.Tests.csproj").Concat(GetFiles("./examples/**/*.Tests.csproj")).OrderBy(p => p.FullPath).ToList();
     var failures = new List<string>();
-    foreach (var project in projects)
+    IProcess StartTests(FilePath project)
     {
         var name = project.GetFilenameWithoutExtension().ToString();
         var filterArgument = string.IsNullOrEmpty(filter) ? "" : $" --filter \"{filter}\"";
-        var exitCode = StartProcess("dotnet", new ProcessSettings
+        return StartAndReturnProcess("dotnet", new ProcessSettings
         {
             Arguments = $"test \"{project.FullPath}\" -c {configuration} --no-build -nologo"
                 + $" --logger \"trx;LogFileName={name}.trx\" --logger \"console;verbosity=minimal\""
                 + $" --results-directory \"{testResults}\"{filterArgument}",
             WorkingDirectory = root,
         });
-        if (exitCode != 0)
+    }
+
+    void Await(FilePath project, IProcess process)
+    {
+        process.WaitForExit();
+        if (process.GetExitCode() != 0)
         {
-            failures.Add(name);
+            failures.Add(project.GetFilenameWithoutExtension().ToString());
         }
+    }
+
+    // The background projects (the template tests: mostly child dotnet builds, no emulators, nothing shared with
+    // the others) run beside the sequential lane of all the other projects, so the longest pole overlaps the rest.
+    var backgroundNames = backgroundTests.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+    var background = projects
+        .Where(p => backgroundNames.Contains(p.GetFilenameWithoutExtension().ToString()))
+        .Select(p => (Project: p, Process: StartTests(p)))
+        .ToList();
+    foreach (var project in projects.Where(p => !backgroundNames.Contains(p.GetFilenameWithoutExtension().ToString())))
+    {
+        Await(project, StartTests(project));
+    }
+
+    foreach (var (project, process) in background)
+    {
+        Await(project, process);
     }
 
     long passed = 0, failed = 0, skipped = 0;
@@ -110,10 +134,13 @@ Task("Pack")
     .Does(() =>
 {
     EnsureDirectoryExists(packages);
-    foreach (var project in GetFiles("./src/**/*.csproj"))
-    {
-        Run("dotnet", $"pack \"{project.FullPath}\" -c {configuration} -o \"{packages}\" -nologo -v q");
-    }
+    // One pack of a solution listing every library: the shared core compiles once and the libraries build side by side.
+    var libraries = GetFiles("./src/**/*.csproj").OrderBy(p => p.FullPath).ToList();
+    var packSolution = artifacts.CombineWithFilePath("pack.slnx");
+    System.IO.File.WriteAllText(
+        packSolution.FullPath,
+        new XElement("Solution", libraries.Select(p => new XElement("Project", new XAttribute("Path", p.FullPath)))).ToString());
+    Run("dotnet", $"pack \"{packSolution}\" -c {configuration} -p:PackageOutputPath=\"{packages}/\" -nologo -v q");
 });
 
 Task("Bench")
