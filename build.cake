@@ -6,8 +6,9 @@ var target = Argument("target", "Test");
 var configuration = Argument("configuration", "Release");
 var stormOrders = Argument("storm-orders", "10000");
 var filter = Argument("filter", "");
-// Test projects run in the background beside the others (comma-separated project names; empty: all sequential).
-var backgroundTests = Argument("background-tests", "IdempotentConsumer.Templates.Tests");
+// How many test projects run at once (1: one after another), and the projects started first (the longest, comma-separated).
+var testLanes = Argument("test-lanes", 2);
+var firstTests = Argument("first-tests", "IdempotentConsumer.Templates.Tests,IdempotentConsumer.Reliability.Tests");
 
 var root = MakeAbsolute(Directory("."));
 var artifacts = root.Combine("artifacts");
@@ -82,21 +83,29 @@ Task("Test")
         }
     }
 
-    // The background projects (the template tests: mostly child dotnet builds, no emulators, nothing shared with
-    // the others) run beside the sequential lane of all the other projects, so the longest pole overlaps the rest.
-    var backgroundNames = backgroundTests.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
-    var background = projects
-        .Where(p => backgroundNames.Contains(p.GetFilenameWithoutExtension().ToString()))
-        .Select(p => (Project: p, Process: StartTests(p)))
-        .ToList();
-    foreach (var project in projects.Where(p => !backgroundNames.Contains(p.GetFilenameWithoutExtension().ToString())))
+    // Test projects run in parallel lanes, longest first: the two long poles (template builds, reliability storms)
+    // overlap each other and the short projects fill in beside them. Every project uses its own emulators on free
+    // loopback ports and private temporary folders, so no two projects share state.
+    var firstNames = firstTests.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+    var queue = new Queue<FilePath>(projects.OrderBy(p =>
     {
-        Await(project, StartTests(project));
-    }
+        var index = firstNames.IndexOf(p.GetFilenameWithoutExtension().ToString());
+        return index < 0 ? int.MaxValue : index;
+    }).ThenBy(p => p.FullPath));
+    var running = new List<(FilePath Project, IProcess Process)>();
+    while (queue.Count > 0 || running.Count > 0)
+    {
+        while (running.Count < Math.Max(1, testLanes) && queue.Count > 0)
+        {
+            var next = queue.Dequeue();
+            running.Add((next, StartTests(next)));
+        }
 
-    foreach (var (project, process) in background)
-    {
-        Await(project, process);
+        foreach (var finished in running.Where(r => r.Process.WaitForExit(100)).ToList())
+        {
+            Await(finished.Project, finished.Process);
+            running.Remove(finished);
+        }
     }
 
     long passed = 0, failed = 0, skipped = 0;
