@@ -60,53 +60,47 @@ Task("Test")
     EnsureDirectoryExists(testResults);
     CleanDirectory(testResults);
     var projects = GetFiles("./tests/**/*.Tests.csproj").Concat(GetFiles("./examples/**/*.Tests.csproj")).OrderBy(p => p.FullPath).ToList();
-    var failures = new List<string>();
-    IProcess StartTests(FilePath project)
+    var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+    int RunTests(FilePath project)
     {
         var name = project.GetFilenameWithoutExtension().ToString();
         var filterArgument = string.IsNullOrEmpty(filter) ? "" : $" --filter \"{filter}\"";
-        return StartAndReturnProcess("dotnet", new ProcessSettings
-        {
-            Arguments = $"test \"{project.FullPath}\" -c {configuration} --no-build -nologo"
+        // System.Diagnostics.Process, not Cake's IProcess: its timed WaitForExit kills the process.
+        var startInfo = new System.Diagnostics.ProcessStartInfo(
+            "dotnet",
+            $"test \"{project.FullPath}\" -c {configuration} --no-build -nologo"
                 + $" --logger \"trx;LogFileName={name}.trx\" --logger \"console;verbosity=minimal\""
-                + $" --results-directory \"{testResults}\"{filterArgument}",
-            WorkingDirectory = root,
-        });
-    }
-
-    void Await(FilePath project, IProcess process)
-    {
-        process.WaitForExit();
-        if (process.GetExitCode() != 0)
+                + $" --results-directory \"{testResults}\"{filterArgument}")
         {
-            failures.Add(project.GetFilenameWithoutExtension().ToString());
-        }
+            WorkingDirectory = root.FullPath,
+            UseShellExecute = false,
+        };
+        using var process = System.Diagnostics.Process.Start(startInfo);
+        process.WaitForExit();
+        return process.ExitCode;
     }
 
     // Test projects run in parallel lanes, longest first: the two long poles (template builds, reliability storms)
     // overlap each other and the short projects fill in beside them. Every project uses its own emulators on free
     // loopback ports and private temporary folders, so no two projects share state.
     var firstNames = firstTests.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-    var queue = new Queue<FilePath>(projects.OrderBy(p =>
+    var queue = new System.Collections.Concurrent.ConcurrentQueue<FilePath>(projects.OrderBy(p =>
     {
         var index = firstNames.IndexOf(p.GetFilenameWithoutExtension().ToString());
         return index < 0 ? int.MaxValue : index;
     }).ThenBy(p => p.FullPath));
-    var running = new List<(FilePath Project, IProcess Process)>();
-    while (queue.Count > 0 || running.Count > 0)
+    var lanes = Enumerable.Range(0, Math.Max(1, testLanes)).Select(_ => new System.Threading.Thread(() =>
     {
-        while (running.Count < Math.Max(1, testLanes) && queue.Count > 0)
+        while (queue.TryDequeue(out var project))
         {
-            var next = queue.Dequeue();
-            running.Add((next, StartTests(next)));
+            if (RunTests(project) != 0)
+            {
+                failures.Add(project.GetFilenameWithoutExtension().ToString());
+            }
         }
-
-        foreach (var finished in running.Where(r => r.Process.WaitForExit(100)).ToList())
-        {
-            Await(finished.Project, finished.Process);
-            running.Remove(finished);
-        }
-    }
+    })).ToList();
+    lanes.ForEach(lane => lane.Start());
+    lanes.ForEach(lane => lane.Join());
 
     long passed = 0, failed = 0, skipped = 0;
     XNamespace ns = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
