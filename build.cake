@@ -6,6 +6,9 @@ var target = Argument("target", "Test");
 var configuration = Argument("configuration", "Release");
 var stormOrders = Argument("storm-orders", "10000");
 var filter = Argument("filter", "");
+// How many test projects run at once (1: one after another), and the projects started first (the longest, comma-separated).
+var testLanes = Argument("test-lanes", 2);
+var firstTests = Argument("first-tests", "IdempotentConsumer.Templates.Tests,IdempotentConsumer.Reliability.Tests");
 
 var root = MakeAbsolute(Directory("."));
 var artifacts = root.Combine("artifacts");
@@ -57,23 +60,47 @@ Task("Test")
     EnsureDirectoryExists(testResults);
     CleanDirectory(testResults);
     var projects = GetFiles("./tests/**/*.Tests.csproj").Concat(GetFiles("./examples/**/*.Tests.csproj")).OrderBy(p => p.FullPath).ToList();
-    var failures = new List<string>();
-    foreach (var project in projects)
+    var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+    int RunTests(FilePath project)
     {
         var name = project.GetFilenameWithoutExtension().ToString();
         var filterArgument = string.IsNullOrEmpty(filter) ? "" : $" --filter \"{filter}\"";
-        var exitCode = StartProcess("dotnet", new ProcessSettings
-        {
-            Arguments = $"test \"{project.FullPath}\" -c {configuration} --no-build -nologo"
+        // System.Diagnostics.Process, not Cake's IProcess: its timed WaitForExit kills the process.
+        var startInfo = new System.Diagnostics.ProcessStartInfo(
+            "dotnet",
+            $"test \"{project.FullPath}\" -c {configuration} --no-build -nologo"
                 + $" --logger \"trx;LogFileName={name}.trx\" --logger \"console;verbosity=minimal\""
-                + $" --results-directory \"{testResults}\"{filterArgument}",
-            WorkingDirectory = root,
-        });
-        if (exitCode != 0)
+                + $" --results-directory \"{testResults}\"{filterArgument}")
         {
-            failures.Add(name);
-        }
+            WorkingDirectory = root.FullPath,
+            UseShellExecute = false,
+        };
+        using var process = System.Diagnostics.Process.Start(startInfo);
+        process.WaitForExit();
+        return process.ExitCode;
     }
+
+    // Test projects run in parallel lanes, longest first: the two long poles (template builds, reliability storms)
+    // overlap each other and the short projects fill in beside them. Every project uses its own emulators on free
+    // loopback ports and private temporary folders, so no two projects share state.
+    var firstNames = firstTests.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+    var queue = new System.Collections.Concurrent.ConcurrentQueue<FilePath>(projects.OrderBy(p =>
+    {
+        var index = firstNames.IndexOf(p.GetFilenameWithoutExtension().ToString());
+        return index < 0 ? int.MaxValue : index;
+    }).ThenBy(p => p.FullPath));
+    var lanes = Enumerable.Range(0, Math.Max(1, testLanes)).Select(_ => new System.Threading.Thread(() =>
+    {
+        while (queue.TryDequeue(out var project))
+        {
+            if (RunTests(project) != 0)
+            {
+                failures.Add(project.GetFilenameWithoutExtension().ToString());
+            }
+        }
+    })).ToList();
+    lanes.ForEach(lane => lane.Start());
+    lanes.ForEach(lane => lane.Join());
 
     long passed = 0, failed = 0, skipped = 0;
     XNamespace ns = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
@@ -110,10 +137,13 @@ Task("Pack")
     .Does(() =>
 {
     EnsureDirectoryExists(packages);
-    foreach (var project in GetFiles("./src/**/*.csproj"))
-    {
-        Run("dotnet", $"pack \"{project.FullPath}\" -c {configuration} -o \"{packages}\" -nologo -v q");
-    }
+    // One pack of a solution listing every library: the shared core compiles once and the libraries build side by side.
+    var libraries = GetFiles("./src/**/*.csproj").OrderBy(p => p.FullPath).ToList();
+    var packSolution = artifacts.CombineWithFilePath("pack.slnx");
+    System.IO.File.WriteAllText(
+        packSolution.FullPath,
+        new XElement("Solution", libraries.Select(p => new XElement("Project", new XAttribute("Path", p.FullPath)))).ToString());
+    Run("dotnet", $"pack \"{packSolution}\" -c {configuration} -p:PackageOutputPath=\"{packages}/\" -nologo -v q");
 });
 
 Task("Bench")

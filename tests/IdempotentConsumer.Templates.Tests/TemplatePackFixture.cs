@@ -34,6 +34,11 @@ public sealed partial class TemplatePackFixture : IAsyncLifetime
     /// <summary>Generated projects live here; its nuget.config applies to all of them.</summary>
     public string Work => Path.Combine(Root, "work");
 
+    /// <summary>The template and store combinations, generated and built once for the whole collection.</summary>
+    public GeneratedVariants Variants { get; }
+
+    public TemplatePackFixture() => Variants = new GeneratedVariants(this);
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Feed);
