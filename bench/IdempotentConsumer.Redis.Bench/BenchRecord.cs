@@ -1,7 +1,0 @@
-namespace IdempotentConsumer.Redis.Bench;
-
-/// <summary>The message, shaped like the DynamoDB bench's: a message id (the key) and a JSON body.</summary>
-internal sealed record BenchRecord(string MessageId, string Body);
-
-/// <summary>The handler's result, stored in the record and replayed to duplicates.</summary>
-internal sealed record BenchResult(string Processed, int Length);
