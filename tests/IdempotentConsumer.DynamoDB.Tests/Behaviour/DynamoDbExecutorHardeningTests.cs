@@ -1,8 +1,5 @@
-using Amazon.DynamoDBv2;
-using IdempotentConsumer.DynamoDB.Tests.Support;
 using IdempotentConsumer.Exceptions;
 using IdempotentConsumer.Execution;
-using IdempotentConsumer.Keys;
 using IdempotentConsumer.Records;
 using IdempotentConsumer.TestInfrastructure.Fixtures;
 using IdempotentConsumer.Testing.Faults;
@@ -12,23 +9,12 @@ namespace IdempotentConsumer.DynamoDB.Tests.Behaviour;
 
 /// <summary>The executor over a real DynamoDB store: results over the item limit, and begins whose reply was lost.</summary>
 [Collection(EmulatorCollections.DynamoDbLocal)]
-public sealed class DynamoDbExecutorHardeningTests(DynamoDbLocalFixture fixture) : IAsyncLifetime
+public sealed class DynamoDbExecutorHardeningTests(DynamoDbLocalFixture fixture) : DynamoDbLocalExecutorTests(fixture, "dynamodb-hardening")
 {
-    private readonly AmazonDynamoDBClient _client = fixture.CreateDynamoDbClient();
-    private int _shipments;
-
-    public Task InitializeAsync() => TestTables.EnsureAsync(fixture, TestTables.Simple());
-
-    public Task DisposeAsync()
-    {
-        _client.Dispose();
-        return Task.CompletedTask;
-    }
-
     [Fact]
     public async Task Given_a_response_over_400_KB_When_executed_on_DynamoDB_Local_Then_the_key_completes_without_it_and_the_duplicate_is_acknowledged_without_running()
     {
-        var store = new DynamoDbIdempotencyStore(_client, TestTables.Simple());
+        var store = NewStore();
         var executor = Executor(store);
         var order = new Shipment($"big-{Guid.NewGuid():N}");
 
@@ -40,7 +26,7 @@ public sealed class DynamoDbExecutorHardeningTests(DynamoDbLocalFixture fixture)
         Assert.IsType<IdempotencyRecordTooLargeException>(first.InnerException);
         Assert.True(Assert.IsType<string>(first.Result).Length > 400 * 1024);
         Assert.Equal(IdempotencyOutcomeKind.CompletedWithoutResponse, duplicate.Kind);
-        Assert.Equal(1, _shipments);
+        Assert.Equal(1, Shipments);
         Assert.True(executor.TryGetKey(new IdempotencyInvocation<Shipment>(order), out var key));
         var record = await store.GetAsync(key);
         Assert.Equal(IdempotencyRecordStatus.Completed, record!.Status);
@@ -50,7 +36,7 @@ public sealed class DynamoDbExecutorHardeningTests(DynamoDbLocalFixture fixture)
     [Fact]
     public async Task Given_a_begin_whose_conditional_put_lands_but_whose_reply_is_lost_When_executed_on_DynamoDB_Local_Then_it_proceeds_as_the_owner_and_runs_once()
     {
-        var faults = new FaultInjectingIdempotencyStore(new DynamoDbIdempotencyStore(_client, TestTables.Simple()));
+        var faults = new FaultInjectingIdempotencyStore(NewStore());
         faults.FailNext(StoreOperations.Begin, timing: FaultTiming.AfterWrite);
         var executor = Executor(faults);
         var order = new Shipment($"lost-reply-{Guid.NewGuid():N}");
@@ -64,23 +50,12 @@ public sealed class DynamoDbExecutorHardeningTests(DynamoDbLocalFixture fixture)
         Assert.Equal(IdempotencyOutcomeKind.Executed, outcome.Kind);
         Assert.Equal(IdempotencyOutcomeKind.Replayed, duplicate.Kind);
         Assert.Equal(outcome.Value, duplicate.Value);
-        Assert.Equal(1, _shipments);
+        Assert.Equal(1, Shipments);
     }
-
-    private static IdempotencyExecutor Executor(Stores.IIdempotencyStore store) => new(store, new IdempotencyOptions
-    {
-        KeyPrefix = "dynamodb-hardening",
-        KeySource = IdempotencyKeySource.From<Shipment>(s => s.OrderId),
-    });
-
-    private string Ship() => $"shipped-{Interlocked.Increment(ref _shipments)}";
 
     private string ShipHuge()
     {
-        Interlocked.Increment(ref _shipments);
+        CountShipment();
         return new string('x', 420 * 1024);
     }
-
-    /// <summary>The message whose order id is the key.</summary>
-    public sealed record Shipment(string OrderId);
 }

@@ -1,8 +1,6 @@
-using Amazon.DynamoDBv2;
-using IdempotentConsumer.DynamoDB.Tests.Support;
 using IdempotentConsumer.Execution;
-using IdempotentConsumer.Keys;
 using IdempotentConsumer.Records;
+using IdempotentConsumer.Stores;
 using IdempotentConsumer.TestInfrastructure.Fixtures;
 using Xunit;
 
@@ -13,23 +11,12 @@ namespace IdempotentConsumer.DynamoDB.Tests.Behaviour;
 /// one key, each with its own executor as two processes would have, on the real clock.
 /// </summary>
 [Collection(EmulatorCollections.DynamoDbLocal)]
-public sealed class DynamoDbInProgressWaitTests(DynamoDbLocalFixture fixture) : IAsyncLifetime
+public sealed class DynamoDbInProgressWaitTests(DynamoDbLocalFixture fixture) : DynamoDbLocalExecutorTests(fixture, "dynamodb-wait")
 {
-    private readonly AmazonDynamoDBClient _client = fixture.CreateDynamoDbClient();
-    private int _shipments;
-
-    public Task InitializeAsync() => TestTables.EnsureAsync(fixture, TestTables.Simple());
-
-    public Task DisposeAsync()
-    {
-        _client.Dispose();
-        return Task.CompletedTask;
-    }
-
     [Fact]
     public async Task Given_two_concurrent_invocations_of_one_key_When_the_second_waits_Then_it_replays_the_firsts_response_without_failing_and_the_handler_ran_once()
     {
-        var store = new DynamoDbIdempotencyStore(_client, TestTables.Simple());
+        var store = NewStore();
         var order = new Shipment($"wait-{Guid.NewGuid():N}");
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -41,7 +28,7 @@ public sealed class DynamoDbInProgressWaitTests(DynamoDbLocalFixture fixture) : 
             return call.State.Ship();
         }).AsTask();
         await started.Task;
-        var second = Executor(store, wait: TimeSpan.FromSeconds(30)).ExecuteAsync(
+        var second = WaitingExecutor(store, TimeSpan.FromSeconds(30)).ExecuteAsync(
             new IdempotencyInvocation<Shipment>(order), this, static (call, _) => ValueTask.FromResult(call.State.Ship())).AsTask();
         await Task.Delay(TimeSpan.FromMilliseconds(500));
         Assert.False(second.IsCompleted);
@@ -53,13 +40,13 @@ public sealed class DynamoDbInProgressWaitTests(DynamoDbLocalFixture fixture) : 
         Assert.Equal(IdempotencyOutcomeKind.Executed, executed.Kind);
         Assert.Equal(IdempotencyOutcomeKind.Replayed, replayed.Kind);
         Assert.Equal(executed.Value, replayed.Value);
-        Assert.Equal(1, _shipments);
+        Assert.Equal(1, Shipments);
     }
 
     [Fact]
     public async Task Given_an_original_that_died_in_progress_When_its_short_lease_lapses_during_the_wait_Then_the_waiter_takes_over_and_executes_once()
     {
-        var store = new DynamoDbIdempotencyStore(_client, TestTables.Simple());
+        var store = NewStore();
         var order = new Shipment($"died-{Guid.NewGuid():N}");
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var neverCompletes = new CancellationTokenSource();
@@ -73,7 +60,7 @@ public sealed class DynamoDbInProgressWaitTests(DynamoDbLocalFixture fixture) : 
             return call.State.Ship();
         }, neverCompletes.Token).AsTask();
         await started.Task;
-        var waiter = Executor(store, wait: TimeSpan.FromSeconds(30));
+        var waiter = WaitingExecutor(store, TimeSpan.FromSeconds(30));
         Assert.True(waiter.TryGetKey(new IdempotencyInvocation<Shipment>(order), out var key));
         var originalLeaseEnd = (await store.GetAsync(key))!.InProgressExpiresAt!.Value;
 
@@ -81,7 +68,7 @@ public sealed class DynamoDbInProgressWaitTests(DynamoDbLocalFixture fixture) : 
             new IdempotencyInvocation<Shipment>(order), this, static (call, _) => ValueTask.FromResult(call.State.Ship()));
 
         Assert.Equal(IdempotencyOutcomeKind.Executed, outcome.Kind);
-        Assert.Equal(1, _shipments);
+        Assert.Equal(1, Shipments);
         Assert.True(DateTimeOffset.UtcNow >= originalLeaseEnd, "the waiter took over before the original's lease lapsed");
         var record = await store.GetAsync(outcome.Key!);
         Assert.Equal(IdempotencyRecordStatus.Completed, record!.Status);
@@ -91,17 +78,10 @@ public sealed class DynamoDbInProgressWaitTests(DynamoDbLocalFixture fixture) : 
         Assert.Equal(IdempotencyRecordStatus.Completed, (await store.GetAsync(outcome.Key!))!.Status);
     }
 
-    private static IdempotencyExecutor Executor(Stores.IIdempotencyStore store, TimeSpan? wait = null) => new(store, new IdempotencyOptions
+    private IdempotencyExecutor WaitingExecutor(IIdempotencyStore store, TimeSpan wait) => Executor(store, options =>
     {
-        KeyPrefix = "dynamodb-wait",
-        KeySource = IdempotencyKeySource.From<Shipment>(s => s.OrderId),
-        InProgressWaitTimeout = wait ?? TimeSpan.Zero,
-        InProgressWaitPollDelay = TimeSpan.FromMilliseconds(50),
-        InProgressWaitMaxPollDelay = TimeSpan.FromMilliseconds(400),
+        options.InProgressWaitTimeout = wait;
+        options.InProgressWaitPollDelay = TimeSpan.FromMilliseconds(50);
+        options.InProgressWaitMaxPollDelay = TimeSpan.FromMilliseconds(400);
     });
-
-    private string Ship() => $"shipped-{Interlocked.Increment(ref _shipments)}";
-
-    /// <summary>The payload.</summary>
-    public sealed record Shipment(string OrderId);
 }
