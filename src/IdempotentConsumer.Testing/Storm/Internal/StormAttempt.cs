@@ -8,7 +8,6 @@ namespace IdempotentConsumer.Testing.Storm.Internal;
 internal sealed class StormAttempt(StormProcess process, int logicalIndex, string messageId, string receiptHandle, int receiveCount)
 {
     private int _settled;
-    private int _lateCompletionCounted;
 
     public StormProcess Process { get; } = process;
 
@@ -64,7 +63,4 @@ internal sealed class StormAttempt(StormProcess process, int logicalIndex, strin
 
     /// <summary>True for the first call only: the attempt's outcome is counted once.</summary>
     public bool TrySettle() => Interlocked.Exchange(ref _settled, 1) == 0;
-
-    /// <summary>True the first time only: a stalled attempt's refused completion is counted once.</summary>
-    public bool TryCountLateCompletion() => Interlocked.Exchange(ref _lateCompletionCounted, 1) == 0;
 }

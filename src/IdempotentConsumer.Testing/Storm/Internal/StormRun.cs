@@ -327,28 +327,20 @@ internal sealed class StormRun<TMessage> : IStormObserver
             return; // a dead process's unwinding, or the run ending under it: not a failure of the code under test
         }
 
-        if (attempt.Stalled
-            && (error is IdempotencyStaleOwnerException || (attempt.LeaseLost && error is OperationCanceledException))
-            && attempt.TryCountLateCompletion())
+        if (attempt.Stalled && attempt.TrySettle())
         {
-            // Refused by the store (another owner holds the key), or cut off first by the heartbeat that gave the
-            // lease up: either way the stalled handler's completion never landed.
-            Interlocked.Increment(ref _counters.LateCompletionsRefused);
+            Interlocked.Decrement(ref _counters.UnsettledStalls);
+            if (error is IdempotencyStaleOwnerException || (attempt.LeaseLost && error is OperationCanceledException))
+            {
+                // Refused by the store (another owner holds the key), or cut off first by the heartbeat that gave the
+                // lease up: either way the stalled handler's completion never landed.
+                Interlocked.Increment(ref _counters.LateCompletionsRefused);
+            }
         }
 
         if (attempt.LeaseLost && error is OperationCanceledException)
         {
-            if (attempt.Stalled && attempt.TrySettle())
-            {
-                Interlocked.Decrement(ref _counters.UnsettledStalls);
-            }
-
             return; // the heartbeat gave the message up and cancelled its handler; counted as a lease lost
-        }
-
-        if (attempt.Stalled && attempt.TrySettle())
-        {
-            Interlocked.Decrement(ref _counters.UnsettledStalls);
         }
 
         if (attempt.BeganDuringOutage)
