@@ -13,8 +13,11 @@ namespace IdempotentConsumer.Keys;
 /// </summary>
 internal static class CanonicalNumber
 {
-    private const int MaxPlainIntegerDigits = 21;
-    private const int MaxPlainLeadingZeros = 5;
+    /// <summary>Integer digits written in plain notation before switching to an exponent.</summary>
+    internal const int MaxPlainIntegerDigits = 21;
+
+    /// <summary>Zeros after <c>0.</c> written in plain notation before switching to an exponent.</summary>
+    internal const int MaxPlainLeadingZeros = 5;
 
     /// <summary>True when <paramref name="number"/> (valid JSON number text) is already in canonical form.</summary>
     public static bool IsCanonical(ReadOnlySpan<byte> number)

@@ -47,6 +47,18 @@ internal sealed class WholePayloadKeySource : IdempotencyKeySource
             }
         }
 
+        // Nearly every payload is plain ASCII JSON: canonicalize it in one pass; anything else takes the document path.
+        if ((payload.RawJson ?? payload.Value as string) is { } json)
+        {
+            switch (PlainJsonCanonicalizer.TryHash(json, prefix, algorithm, out key))
+            {
+                case PlainJsonCanonicalizer.Outcome.Hashed:
+                    return true;
+                case PlainJsonCanonicalizer.Outcome.Empty:
+                    return false;
+            }
+        }
+
         using var document = Parse(payload, out var plainText);
         if (document is null)
         {

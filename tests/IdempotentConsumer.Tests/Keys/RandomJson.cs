@@ -9,12 +9,25 @@ namespace IdempotentConsumer.Tests.Keys;
 /// numbers in every spelling of one value, deep nesting, empty containers, random whitespace, and string fields
 /// named <c>s</c> that hold JSON for <c>powertools_json</c>.
 /// </summary>
-internal sealed class RandomJson(int seed)
+/// <param name="seed">The seed.</param>
+/// <param name="plain">
+/// Only printable ASCII that needs no escaping, names drawn from a larger pool (fewer repeats) and no JSON held in
+/// strings: the shape <c>PlainJsonCanonicalizer</c> handles without the document path.
+/// </param>
+internal sealed class RandomJson(int seed, bool plain = false)
 {
     private static readonly string[] Names =
     [
         "a", "b", "c", "s", "A", "B", "_x", "id", "é", "日本", "a\\u0062", "\\u00e9", "", "z", "a b", "Id", "\\\"q", "😀", "ab",
     ];
+
+    private static readonly string[] PlainNames =
+    [
+        "a", "b", "c", "s", "A", "B", "_x", "id", "z", "a b", "Id", "ab", "", "orderId", "userId", "sku", "qty", "price",
+        "zip", "city", "items", "x1", "x2", "x10", "a-b", "a.b", "Z", "~", "0", "9", "aa", "aaa", "b_", "c c", "@", "[", "}",
+    ];
+
+    private static readonly string[] PlainStringPieces = ["x", "order-42", " ", "true", "1", "{}", "a:b", "~!@#$%^*()", "[1,2]", "/", "="];
 
     private static readonly string[] Numbers =
     [
@@ -28,6 +41,8 @@ internal sealed class RandomJson(int seed)
     ];
 
     private readonly Random _random = new(seed);
+    private readonly string[] _names = plain ? PlainNames : Names;
+    private readonly string[] _stringPieces = plain ? PlainStringPieces : StringPieces;
 
     /// <summary>A document whose root is an object.</summary>
     public string Object(int maxDepth = 5)
@@ -59,7 +74,7 @@ internal sealed class RandomJson(int seed)
     private void WriteShaped(StringBuilder text, int depth)
     {
         string[] selected = ["a", "b", "c", "id", "_x", "s"];
-        var names = selected.Where(_ => _random.Next(6) > 0).Concat(Enumerable.Range(0, _random.Next(3)).Select(_ => Names[_random.Next(Names.Length)])).ToList();
+        var names = selected.Where(_ => _random.Next(6) > 0).Concat(Enumerable.Range(0, _random.Next(3)).Select(_ => _names[_random.Next(_names.Length)])).ToList();
         if (_random.Next(4) == 0 && names.Count > 0)
         {
             names.Add(names[_random.Next(names.Count)]);
@@ -72,7 +87,7 @@ internal sealed class RandomJson(int seed)
             text.Append(first ? "" : ",").Append('"').Append(name).Append("\":");
             first = false;
             Space(text);
-            if (name == "s" && depth > 0 && _random.Next(3) > 0)
+            if (name == "s" && !plain && depth > 0 && _random.Next(3) > 0)
             {
                 text.Append(JsonSerializer.Serialize(new RandomJson(_random.Next()).Shaped(depth - 1)));
                 continue;
@@ -174,9 +189,9 @@ internal sealed class RandomJson(int seed)
         for (var i = 0; i < count; i++)
         {
             Space(text);
-            var name = Names[_random.Next(Names.Length)];
+            var name = _names[_random.Next(_names.Length)];
             text.Append(i == 0 ? "" : ",").Append('"').Append(name).Append("\":");
-            if (name == "s" && _random.Next(2) == 0)
+            if (name == "s" && !plain && _random.Next(2) == 0)
             {
                 // JSON held in a string, for powertools_json.
                 text.Append(JsonSerializer.Serialize(new RandomJson(_random.Next()).Any(2)));
@@ -197,10 +212,10 @@ internal sealed class RandomJson(int seed)
         var pieces = _random.Next(4);
         for (var i = 0; i < pieces; i++)
         {
-            text.Append(StringPieces[_random.Next(StringPieces.Length)]);
+            text.Append(_stringPieces[_random.Next(_stringPieces.Length)]);
         }
 
-        if (_random.Next(20) == 0)
+        if (!plain && _random.Next(20) == 0)
         {
             // An escaped surrogate pair.
             text.Append("\\ud83d\\ude00");

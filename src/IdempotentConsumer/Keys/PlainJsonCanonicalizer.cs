@@ -1,0 +1,609 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+
+namespace IdempotentConsumer.Keys;
+
+/// <summary>
+/// Writes <see cref="CanonicalJson"/>'s canonical form in one pass over UTF-8 JSON, without building a document, for
+/// the shape nearly every payload has: printable ASCII strings and names that need no escaping. Anything else (an
+/// escape, a non-ASCII byte, a duplicate name, deep nesting, invalid JSON) answers <see cref="Outcome.Unsupported"/>
+/// and the caller takes the document path, which then decides (and reports errors) exactly as it always has.
+/// </summary>
+/// <remarks>
+/// Members are written in the order they arrive; an object whose names are out of order is rearranged in place when it
+/// closes, so sorted objects cost nothing extra. The output is never longer than the input except where a number is
+/// rewritten, so one pooled buffer of the input's size nearly always suffices.
+/// </remarks>
+internal ref struct PlainJsonCanonicalizer
+{
+    // Bailing out is always safe, so stay far inside System.Text.Json's default depth of 64.
+    private const int MaxDepth = 32;
+
+    private const int Slack = 16;
+
+    /// <summary>The bytes a string may hold and still be copied as is: what the canonical writer leaves unescaped.</summary>
+    private static readonly SearchValues<byte> VerbatimStringBytes = SearchValues.Create(FindVerbatimStringBytes());
+
+    private static readonly bool[] VerbatimStringByteTable = ToTable(FindVerbatimStringBytes());
+
+    private readonly ReadOnlySpan<byte> _json;
+    private int _position;
+    private byte[] _output;
+    private int _written;
+    private Member[] _members;
+    private int _memberCount;
+    private byte[]? _scratch;
+
+    private PlainJsonCanonicalizer(ReadOnlySpan<byte> json)
+    {
+        _json = json;
+        _output = ArrayPool<byte>.Shared.Rent(json.Length + Slack);
+        _members = ArrayPool<Member>.Shared.Rent(64);
+    }
+
+    /// <summary>What a canonicalization found.</summary>
+    internal enum Outcome
+    {
+        /// <summary>The key was written.</summary>
+        Hashed,
+
+        /// <summary>The root is an empty object or array: no key.</summary>
+        Empty,
+
+        /// <summary>Outside the plain subset (or not JSON): take the document path.</summary>
+        Unsupported,
+    }
+
+    /// <summary>Canonicalizes UTF-16 JSON text whose root is an object or array and hashes it into a key.</summary>
+    public static Outcome TryHash(string json, string prefix, IdempotencyHashAlgorithm algorithm, out string key)
+    {
+        key = string.Empty;
+        var utf8 = ArrayPool<byte>.Shared.Rent(json.Length);
+        try
+        {
+            // Narrowing is the whole transcoding for ASCII, and anything else is outside the subset anyway.
+            return Ascii.FromUtf16(json, utf8, out var length) == OperationStatus.Done
+                ? TryHash(utf8.AsSpan(0, length), prefix, algorithm, out key)
+                : Outcome.Unsupported;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(utf8);
+        }
+    }
+
+    /// <summary>Canonicalizes UTF-8 JSON whose root is an object or array and hashes it into a key.</summary>
+    public static Outcome TryHash(ReadOnlySpan<byte> json, string prefix, IdempotencyHashAlgorithm algorithm, out string key)
+    {
+        key = string.Empty;
+        var canonicalizer = new PlainJsonCanonicalizer(json);
+        try
+        {
+            var outcome = canonicalizer.Run();
+            if (outcome == Outcome.Hashed)
+            {
+                key = IdempotencyHasher.HashWithPrefix(prefix, canonicalizer._output.AsSpan(0, canonicalizer._written), algorithm);
+            }
+
+            return outcome;
+        }
+        finally
+        {
+            canonicalizer.Release();
+        }
+    }
+
+    /// <summary>Canonicalizes UTF-8 JSON into text; for tests that compare it with the document path.</summary>
+    internal static Outcome TryWrite(ReadOnlySpan<byte> json, out string canonical)
+    {
+        canonical = string.Empty;
+        var canonicalizer = new PlainJsonCanonicalizer(json);
+        try
+        {
+            var outcome = canonicalizer.Run();
+            if (outcome == Outcome.Hashed)
+            {
+                canonical = Encoding.UTF8.GetString(canonicalizer._output.AsSpan(0, canonicalizer._written));
+            }
+
+            return outcome;
+        }
+        finally
+        {
+            canonicalizer.Release();
+        }
+    }
+
+    private Outcome Run()
+    {
+        SkipWhitespace();
+        if (_position >= _json.Length || (_json[_position] != (byte)'{' && _json[_position] != (byte)'['))
+        {
+            return Outcome.Unsupported;
+        }
+
+        if (!Value(0))
+        {
+            return Outcome.Unsupported;
+        }
+
+        SkipWhitespace();
+        if (_position != _json.Length)
+        {
+            return Outcome.Unsupported;
+        }
+
+        // "{}" or "[]": the whole payload's "no key".
+        return _written == 2 ? Outcome.Empty : Outcome.Hashed;
+    }
+
+    private bool Value(int depth)
+    {
+        SkipWhitespace();
+        if (_position >= _json.Length)
+        {
+            return false;
+        }
+
+        return _json[_position] switch
+        {
+            (byte)'{' => Object(depth + 1),
+            (byte)'[' => Array(depth + 1),
+            (byte)'"' => String(),
+            (byte)'t' => Literal("true"u8),
+            (byte)'f' => Literal("false"u8),
+            (byte)'n' => Literal("null"u8),
+            _ => Number(),
+        };
+    }
+
+    private bool Object(int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            return false;
+        }
+
+        _position++;
+        Write((byte)'{');
+        SkipWhitespace();
+        if (Peek() == (byte)'}')
+        {
+            _position++;
+            Write((byte)'}');
+            return true;
+        }
+
+        var first = _memberCount;
+        var sorted = true;
+        while (true)
+        {
+            SkipWhitespace();
+            if (Peek() != (byte)'"')
+            {
+                return false;
+            }
+
+            var start = _written;
+            if (!String())
+            {
+                return false;
+            }
+
+            var nameEnd = _written - 1;
+            SkipWhitespace();
+            if (Peek() != (byte)':')
+            {
+                return false;
+            }
+
+            _position++;
+            Write((byte)':');
+            if (!Value(depth))
+            {
+                return false;
+            }
+
+            if (_memberCount > first)
+            {
+                var order = CompareNames(Name(_members[_memberCount - 1]), _output.AsSpan(start + 1, nameEnd - start - 1));
+                if (order == 0)
+                {
+                    return false;
+                }
+
+                sorted &= order < 0;
+            }
+
+            Push(new Member(start, nameEnd, _written));
+            SkipWhitespace();
+            var next = Peek();
+            _position++;
+            if (next == (byte)',')
+            {
+                Write((byte)',');
+                continue;
+            }
+
+            if (next != (byte)'}')
+            {
+                return false;
+            }
+
+            break;
+        }
+
+        if (!sorted && !Rearrange(first))
+        {
+            return false;
+        }
+
+        _memberCount = first;
+        Write((byte)'}');
+        return true;
+    }
+
+    private bool Array(int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            return false;
+        }
+
+        _position++;
+        Write((byte)'[');
+        SkipWhitespace();
+        if (Peek() == (byte)']')
+        {
+            _position++;
+            Write((byte)']');
+            return true;
+        }
+
+        while (true)
+        {
+            if (!Value(depth))
+            {
+                return false;
+            }
+
+            SkipWhitespace();
+            var next = Peek();
+            _position++;
+            if (next == (byte)',')
+            {
+                Write((byte)',');
+                continue;
+            }
+
+            if (next != (byte)']')
+            {
+                return false;
+            }
+
+            Write((byte)']');
+            return true;
+        }
+    }
+
+    // Names are ASCII here, so byte order is the canonical ordinal UTF-16 order.
+    private bool Rearrange(int first)
+    {
+        // The first member in arrival order starts the region to rearrange.
+        var regionStart = _members[first].Start;
+        var members = _members.AsSpan(first, _memberCount - first);
+        Sort(members);
+        for (var i = 1; i < members.Length; i++)
+        {
+            // A repeated name: the document path decides which copy wins.
+            if (Name(members[i - 1]).SequenceEqual(Name(members[i])))
+            {
+                return false;
+            }
+        }
+
+        var region = _output.AsSpan(regionStart, _written - regionStart);
+        if (_scratch is null || _scratch.Length < region.Length)
+        {
+            if (_scratch is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_scratch);
+            }
+
+            _scratch = ArrayPool<byte>.Shared.Rent(Math.Max(region.Length, 256));
+        }
+
+        region.CopyTo(_scratch);
+        var at = regionStart;
+        for (var i = 0; i < members.Length; i++)
+        {
+            if (i > 0)
+            {
+                _output[at++] = (byte)',';
+            }
+
+            var text = _scratch.AsSpan(members[i].Start - regionStart, members[i].End - members[i].Start);
+            text.CopyTo(_output.AsSpan(at));
+            at += text.Length;
+        }
+
+        return at == _written;
+    }
+
+    // Objects are small: an insertion sort beats Span.Sort's setup, which also allocates a comparison per call.
+    private readonly void Sort(Span<Member> members)
+    {
+        if (members.Length > 16)
+        {
+            members.Sort(new MemberComparer(_output));
+            return;
+        }
+
+        for (var i = 1; i < members.Length; i++)
+        {
+            var member = members[i];
+            var name = Name(member);
+            var j = i - 1;
+            while (j >= 0 && CompareNames(Name(members[j]), name) > 0)
+            {
+                members[j + 1] = members[j];
+                j--;
+            }
+
+            members[j + 1] = member;
+        }
+    }
+
+    private bool String()
+    {
+        var content = _json[(_position + 1)..];
+        var verbatim = VerbatimStringByteTable;
+        var end = 0;
+
+        // Most strings are a few bytes long: a table lookup per byte beats a vectorized search's setup.
+        var scalarEnd = Math.Min(content.Length, 16);
+        while (end < scalarEnd && verbatim[content[end]])
+        {
+            end++;
+        }
+
+        if (end == 16)
+        {
+            var rest = content[16..].IndexOfAnyExcept(VerbatimStringBytes);
+            end = rest < 0 ? -1 : 16 + rest;
+        }
+
+        if (end < 0 || end >= content.Length || content[end] != (byte)'"')
+        {
+            return false;
+        }
+
+        Write(_json.Slice(_position, end + 2));
+        _position += end + 2;
+        return true;
+    }
+
+    private bool Literal(ReadOnlySpan<byte> literal)
+    {
+        if (!_json[_position..].StartsWith(literal))
+        {
+            return false;
+        }
+
+        Write(literal);
+        _position += literal.Length;
+        return true;
+    }
+
+    // JSON's number grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, deciding on the way whether the text is
+    // already canonical (as CanonicalNumber.IsCanonical would): no exponent, at most 21 integer digits, no "-0", no
+    // trailing zero in the fraction, and at most 5 zeros after "0.".
+    private bool Number()
+    {
+        var start = _position;
+        var negative = Peek() == (byte)'-';
+        if (negative)
+        {
+            _position++;
+        }
+
+        var integerStart = _position;
+        var leading = Peek();
+        if (leading == (byte)'0')
+        {
+            _position++;
+        }
+        else if (IsDigit(leading))
+        {
+            SkipDigits();
+        }
+        else
+        {
+            return false;
+        }
+
+        var integerIsZero = leading == (byte)'0';
+        var canonical = _position - integerStart <= CanonicalNumber.MaxPlainIntegerDigits;
+        if (Peek() == (byte)'.')
+        {
+            _position++;
+            var fractionStart = _position;
+            if (!IsDigit(Peek()))
+            {
+                return false;
+            }
+
+            SkipDigits();
+            if (_json[_position - 1] == (byte)'0')
+            {
+                canonical = false;
+            }
+            else if (integerIsZero)
+            {
+                var zeros = 0;
+                while (_json[fractionStart + zeros] == (byte)'0')
+                {
+                    zeros++;
+                }
+
+                canonical &= zeros <= CanonicalNumber.MaxPlainLeadingZeros;
+            }
+        }
+        else if (negative && integerIsZero)
+        {
+            canonical = false;
+        }
+
+        if ((Peek() | 0x20) == (byte)'e')
+        {
+            canonical = false;
+            _position++;
+            if (Peek() is (byte)'+' or (byte)'-')
+            {
+                _position++;
+            }
+
+            if (!IsDigit(Peek()))
+            {
+                return false;
+            }
+
+            SkipDigits();
+        }
+
+        var number = _json[start.._position];
+        if (canonical)
+        {
+            Write(number);
+            return true;
+        }
+
+        // Rare, and the only place the output can outgrow the input: keep room for the rest of the input.
+        var text = CanonicalNumber.Canonicalize(number);
+        EnsureCapacity(text.Length + _json.Length - _position + Slack);
+        _written += Encoding.ASCII.GetBytes(text, _output.AsSpan(_written));
+        return true;
+    }
+
+    private void SkipDigits()
+    {
+        while (IsDigit(Peek()))
+        {
+            _position++;
+        }
+    }
+
+    private void SkipWhitespace()
+    {
+        // Compact JSON has none: one comparison decides.
+        while (_position < _json.Length && _json[_position] <= (byte)' ' && _json[_position] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
+        {
+            _position++;
+        }
+    }
+
+    // 0 past the end: never a byte the grammar accepts there.
+    private readonly byte Peek() => _position < _json.Length ? _json[_position] : (byte)0;
+
+    // Every output byte stands for an input byte already read, and the buffer keeps Slack bytes beyond the input's
+    // length (re-established wherever a number grows), so plain writes need no capacity check.
+    private void Write(byte b) => _output[_written++] = b;
+
+    private void Write(ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(_output.AsSpan(_written));
+        _written += bytes.Length;
+    }
+
+    private void EnsureCapacity(int count)
+    {
+        if (_output.Length - _written >= count)
+        {
+            return;
+        }
+
+        var grown = ArrayPool<byte>.Shared.Rent(Math.Max(_output.Length * 2, _written + count));
+        _output.AsSpan(0, _written).CopyTo(grown);
+        ArrayPool<byte>.Shared.Return(_output);
+        _output = grown;
+    }
+
+    private void Push(Member member)
+    {
+        if (_memberCount == _members.Length)
+        {
+            var grown = ArrayPool<Member>.Shared.Rent(_members.Length * 2);
+            _members.AsSpan(0, _memberCount).CopyTo(grown);
+            ArrayPool<Member>.Shared.Return(_members);
+            _members = grown;
+        }
+
+        _members[_memberCount++] = member;
+    }
+
+    private readonly ReadOnlySpan<byte> Name(Member member) => _output.AsSpan(member.Start + 1, member.NameEnd - member.Start - 1);
+
+    private void Release()
+    {
+        ArrayPool<byte>.Shared.Return(_output);
+        ArrayPool<Member>.Shared.Return(_members);
+        if (_scratch is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_scratch);
+        }
+    }
+
+    // Names nearly always differ in their first byte.
+    private static int CompareNames(ReadOnlySpan<byte> x, ReadOnlySpan<byte> y) =>
+        x.Length > 0 && y.Length > 0 && x[0] != y[0] ? x[0] - y[0] : x.SequenceCompareTo(y);
+
+    private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
+
+    private static bool[] ToTable(byte[] bytes)
+    {
+        var table = new bool[256];
+        foreach (var b in bytes)
+        {
+            table[b] = true;
+        }
+
+        return table;
+    }
+
+    // Asks the canonical writer itself which printable ASCII bytes it leaves alone, so the two paths cannot disagree.
+    private static byte[] FindVerbatimStringBytes()
+    {
+        var verbatim = new List<byte>();
+        var buffer = new ArrayBufferWriter<byte>(16);
+        for (var b = 0x20; b < 0x7F; b++)
+        {
+            if (b is '"' or '\\')
+            {
+                continue;
+            }
+
+            buffer.ResetWrittenCount();
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteStringValue([(byte)b]);
+            }
+
+            if (buffer.WrittenSpan.SequenceEqual((ReadOnlySpan<byte>)[(byte)'"', (byte)b, (byte)'"']))
+            {
+                verbatim.Add((byte)b);
+            }
+        }
+
+        return [.. verbatim];
+    }
+
+    /// <summary>An object member in the output: <c>"name":value</c> from <see cref="Start"/> (the name's quote) to <see cref="End"/>.</summary>
+    private readonly record struct Member(int Start, int NameEnd, int End);
+
+    private readonly struct MemberComparer(byte[] output) : IComparer<Member>
+    {
+        public int Compare(Member x, Member y) =>
+            CompareNames(output.AsSpan(x.Start + 1, x.NameEnd - x.Start - 1), output.AsSpan(y.Start + 1, y.NameEnd - y.Start - 1));
+    }
+}
