@@ -31,6 +31,8 @@ internal ref struct PlainJsonCanonicalizer
     private int _position;
     private byte[] _output;
     private int _written;
+    private int _pending;
+    private int _divergences;
     private Member[] _members;
     private int _memberCount;
     private byte[]? _scratch;
@@ -134,6 +136,8 @@ internal ref struct PlainJsonCanonicalizer
             return Outcome.Unsupported;
         }
 
+        Flush();
+
         // "{}" or "[]": the whole payload's "no key".
         return _written == 2 ? Outcome.Empty : Outcome.Hashed;
     }
@@ -166,17 +170,16 @@ internal ref struct PlainJsonCanonicalizer
         }
 
         _position++;
-        Write((byte)'{');
         SkipWhitespace();
         if (Peek() == (byte)'}')
         {
             _position++;
-            Write((byte)'}');
             return true;
         }
 
         var first = _memberCount;
         var sorted = true;
+        var divergencesAtStart = 0;
         while (true)
         {
             SkipWhitespace();
@@ -185,13 +188,19 @@ internal ref struct PlainJsonCanonicalizer
                 return false;
             }
 
-            var start = _written;
+            if (_memberCount == first)
+            {
+                divergencesAtStart = _divergences;
+            }
+
+            var start = Logical;
+            var nameAt = _position + 1;
             if (!String())
             {
                 return false;
             }
 
-            var nameEnd = _written - 1;
+            var nameLength = _position - 1 - nameAt;
             SkipWhitespace();
             if (Peek() != (byte)':')
             {
@@ -199,7 +208,6 @@ internal ref struct PlainJsonCanonicalizer
             }
 
             _position++;
-            Write((byte)':');
             if (!Value(depth))
             {
                 return false;
@@ -207,7 +215,7 @@ internal ref struct PlainJsonCanonicalizer
 
             if (_memberCount > first)
             {
-                var order = CompareNames(Name(_members[_memberCount - 1]), _output.AsSpan(start + 1, nameEnd - start - 1));
+                var order = CompareNames(Name(_members[_memberCount - 1]), _json.Slice(nameAt, nameLength));
                 if (order == 0)
                 {
                     return false;
@@ -216,13 +224,12 @@ internal ref struct PlainJsonCanonicalizer
                 sorted &= order < 0;
             }
 
-            Push(new Member(start, nameEnd, _written));
+            Push(new Member(start, Logical, nameAt, nameLength));
             SkipWhitespace();
             var next = Peek();
-            _position++;
             if (next == (byte)',')
             {
-                Write((byte)',');
+                _position++;
                 continue;
             }
 
@@ -234,13 +241,14 @@ internal ref struct PlainJsonCanonicalizer
             break;
         }
 
-        if (!sorted && !Rearrange(first))
+        // Rearranged before the closing brace is taken, so the region ends where the last member does.
+        if (!sorted && !Rearrange(first, clean: _divergences == divergencesAtStart))
         {
             return false;
         }
 
         _memberCount = first;
-        Write((byte)'}');
+        _position++;
         return true;
     }
 
@@ -252,12 +260,10 @@ internal ref struct PlainJsonCanonicalizer
         }
 
         _position++;
-        Write((byte)'[');
         SkipWhitespace();
         if (Peek() == (byte)']')
         {
             _position++;
-            Write((byte)']');
             return true;
         }
 
@@ -273,85 +279,104 @@ internal ref struct PlainJsonCanonicalizer
             _position++;
             if (next == (byte)',')
             {
-                Write((byte)',');
                 continue;
             }
 
-            if (next != (byte)']')
-            {
-                return false;
-            }
-
-            Write((byte)']');
-            return true;
+            return next == (byte)']';
         }
     }
 
     // Names are ASCII here, so byte order is the canonical ordinal UTF-16 order.
-    private bool Rearrange(int first)
+    private bool Rearrange(int first, bool clean)
     {
-        // The first member in arrival order starts the region to rearrange.
+        // Arrival order: the first member starts the region, the last one ends it.
         var regionStart = _members[first].Start;
+        var regionEnd = _members[_memberCount - 1].End;
         var members = _members.AsSpan(first, _memberCount - first);
         Sort(members);
         for (var i = 1; i < members.Length; i++)
         {
             // A repeated name: the document path decides which copy wins.
-            if (Name(members[i - 1]).SequenceEqual(Name(members[i])))
+            if (members[i - 1].NameLength == members[i].NameLength && CompareNames(Name(members[i - 1]), Name(members[i])) == 0)
             {
                 return false;
             }
         }
 
-        var region = _output.AsSpan(regionStart, _written - regionStart);
-        if (_scratch is null || _scratch.Length < region.Length)
+        _divergences++;
+        ReadOnlySpan<byte> source;
+        int sourceStart;
+        if (clean)
         {
-            if (_scratch is not null)
+            // Nothing inside was skipped or rewritten, so the members are still byte for byte in the input, which is
+            // where they are copied from: the region itself is never copied out first.
+            var delta = Logical - _position;
+            Flush(upTo: regionStart - delta);
+            source = _json;
+            sourceStart = regionStart - delta;
+            _pending = regionEnd - delta;
+        }
+        else
+        {
+            Flush();
+            var region = _output.AsSpan(regionStart, regionEnd - regionStart);
+            if (_scratch is null || _scratch.Length < region.Length)
             {
-                ArrayPool<byte>.Shared.Return(_scratch);
+                if (_scratch is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(_scratch);
+                }
+
+                _scratch = ArrayPool<byte>.Shared.Rent(Math.Max(region.Length, 256));
             }
 
-            _scratch = ArrayPool<byte>.Shared.Rent(Math.Max(region.Length, 256));
+            region.CopyTo(_scratch);
+            source = _scratch;
+            sourceStart = 0;
+            _written = regionStart;
         }
 
-        region.CopyTo(_scratch);
-        var at = regionStart;
+        var offset = sourceStart - regionStart;
         for (var i = 0; i < members.Length; i++)
         {
             if (i > 0)
             {
-                _output[at++] = (byte)',';
+                _output[_written++] = (byte)',';
             }
 
-            var text = _scratch.AsSpan(members[i].Start - regionStart, members[i].End - members[i].Start);
-            text.CopyTo(_output.AsSpan(at));
-            at += text.Length;
+            var text = source.Slice(members[i].Start + offset, members[i].End - members[i].Start);
+            text.CopyTo(_output.AsSpan(_written));
+            _written += text.Length;
         }
 
-        return at == _written;
+        return _written == regionEnd;
     }
 
-    // Objects are small: an insertion sort beats Span.Sort's setup, which also allocates a comparison per call.
+    // A Shell sort with Knuth's gaps (plain insertion for the usual handful of members): no comparer object, names
+    // read straight from the input span, and no quadratic worst case for a wide object.
     private readonly void Sort(Span<Member> members)
     {
-        if (members.Length > 16)
+        var gap = 1;
+        while (gap < members.Length / 3)
         {
-            members.Sort(new MemberComparer(_output));
-            return;
+            gap = (3 * gap) + 1;
         }
 
-        for (var i = 1; i < members.Length; i++)
+        for (; gap >= 1; gap /= 3)
         {
-            var member = members[i];
-            var name = Name(member);
-            var j = i - 1;
-            while (j >= 0 && CompareNames(Name(members[j]), name) > 0)
+            for (var i = gap; i < members.Length; i++)
             {
-                members[j + 1] = members[j];
-                j--;
-            }
+                var member = members[i];
+                var name = Name(member);
+                var j = i;
+                while (j >= gap && CompareNames(Name(members[j - gap]), name) > 0)
+                {
+                    members[j] = members[j - gap];
+                    j -= gap;
+                }
 
-            members[j + 1] = member;
+                members[j] = member;
+            }
         }
     }
 
@@ -379,7 +404,6 @@ internal ref struct PlainJsonCanonicalizer
             return false;
         }
 
-        Write(_json.Slice(_position, end + 2));
         _position += end + 2;
         return true;
     }
@@ -391,7 +415,6 @@ internal ref struct PlainJsonCanonicalizer
             return false;
         }
 
-        Write(literal);
         _position += literal.Length;
         return true;
     }
@@ -472,17 +495,18 @@ internal ref struct PlainJsonCanonicalizer
             SkipDigits();
         }
 
-        var number = _json[start.._position];
         if (canonical)
         {
-            Write(number);
             return true;
         }
 
         // Rare, and the only place the output can outgrow the input: keep room for the rest of the input.
-        var text = CanonicalNumber.Canonicalize(number);
+        var text = CanonicalNumber.Canonicalize(_json[start.._position]);
+        _divergences++;
+        Flush(upTo: start);
         EnsureCapacity(text.Length + _json.Length - _position + Slack);
         _written += Encoding.ASCII.GetBytes(text, _output.AsSpan(_written));
+        _pending = _position;
         return true;
     }
 
@@ -496,24 +520,39 @@ internal ref struct PlainJsonCanonicalizer
 
     private void SkipWhitespace()
     {
-        // Compact JSON has none: one comparison decides.
-        while (_position < _json.Length && _json[_position] <= (byte)' ' && _json[_position] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
+        // Compact JSON has none: one comparison decides, and only real whitespace breaks the run being copied.
+        if (_position >= _json.Length || !IsWhitespace(_json[_position]))
+        {
+            return;
+        }
+
+        Flush();
+        _divergences++;
+        while (_position < _json.Length && IsWhitespace(_json[_position]))
         {
             _position++;
         }
+
+        _pending = _position;
     }
 
     // 0 past the end: never a byte the grammar accepts there.
     private readonly byte Peek() => _position < _json.Length ? _json[_position] : (byte)0;
 
-    // Every output byte stands for an input byte already read, and the buffer keeps Slack bytes beyond the input's
-    // length (re-established wherever a number grows), so plain writes need no capacity check.
-    private void Write(byte b) => _output[_written++] = b;
+    /// <summary>The output's length once the pending run is copied: where the next byte read will land.</summary>
+    private readonly int Logical => _written + _position - _pending;
 
-    private void Write(ReadOnlySpan<byte> bytes)
+    // Input that is already canonical is copied in runs, not token by token: a run ends only at whitespace, a
+    // rewritten number or an object to rearrange. The buffer keeps Slack bytes beyond the input's length (restored
+    // wherever a number grows), so a run always fits.
+    private void Flush() => Flush(_position);
+
+    private void Flush(int upTo)
     {
-        bytes.CopyTo(_output.AsSpan(_written));
-        _written += bytes.Length;
+        var run = _json[_pending..upTo];
+        run.CopyTo(_output.AsSpan(_written));
+        _written += run.Length;
+        _pending = upTo;
     }
 
     private void EnsureCapacity(int count)
@@ -542,7 +581,7 @@ internal ref struct PlainJsonCanonicalizer
         _members[_memberCount++] = member;
     }
 
-    private readonly ReadOnlySpan<byte> Name(Member member) => _output.AsSpan(member.Start + 1, member.NameEnd - member.Start - 1);
+    private readonly ReadOnlySpan<byte> Name(Member member) => _json.Slice(member.NameAt, member.NameLength);
 
     private void Release()
     {
@@ -557,6 +596,8 @@ internal ref struct PlainJsonCanonicalizer
     // Names nearly always differ in their first byte.
     private static int CompareNames(ReadOnlySpan<byte> x, ReadOnlySpan<byte> y) =>
         x.Length > 0 && y.Length > 0 && x[0] != y[0] ? x[0] - y[0] : x.SequenceCompareTo(y);
+
+    private static bool IsWhitespace(byte b) => b <= (byte)' ' && b is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t';
 
     private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
 
@@ -598,12 +639,9 @@ internal ref struct PlainJsonCanonicalizer
         return [.. verbatim];
     }
 
-    /// <summary>An object member in the output: <c>"name":value</c> from <see cref="Start"/> (the name's quote) to <see cref="End"/>.</summary>
-    private readonly record struct Member(int Start, int NameEnd, int End);
-
-    private readonly struct MemberComparer(byte[] output) : IComparer<Member>
-    {
-        public int Compare(Member x, Member y) =>
-            CompareNames(output.AsSpan(x.Start + 1, x.NameEnd - x.Start - 1), output.AsSpan(y.Start + 1, y.NameEnd - y.Start - 1));
-    }
+    /// <summary>
+    /// An object member: <c>"name":value</c> in the output from <see cref="Start"/> (the name's quote) to <see cref="End"/>;
+    /// its name, read from the input (names are copied verbatim), at <see cref="NameAt"/>.
+    /// </summary>
+    private readonly record struct Member(int Start, int End, int NameAt, int NameLength);
 }

@@ -73,6 +73,10 @@ public sealed class PlainJsonCanonicalizerTests
     [InlineData("""{"n":[1.0,1e3,-0,0.0000001,12.500,100000000000000000000000]}""", """{"n":[1,1000,0,1e-7,12.5,1e+23]}""")]
     [InlineData("""{"B":1,"_":2,"a":3,"":4}""", """{"":4,"B":1,"_":2,"a":3}""")]
     [InlineData("""[true,false,null,"x"]""", """[true,false,null,"x"]""")]
+    [InlineData("""{"b":{"y":1,"x":2},"a":0}""", """{"a":0,"b":{"x":2,"y":1}}""")]
+    [InlineData("""{"b":1.0,"a":{"d":[1e2,{"f":0,"e":1}],"c":null}}""", """{"a":{"c":null,"d":[100,{"e":1,"f":0}]},"b":1}""")]
+    [InlineData("""{"c":3,"b":2,"a":1} """, """{"a":1,"b":2,"c":3}""")]
+    [InlineData("""{"c":3,"b":2 ,"a":1}""", """{"a":1,"b":2,"c":3}""")]
     public void Given_plain_json_When_canonicalized_in_one_pass_Then_members_are_sorted_numbers_rewritten_and_whitespace_dropped(string json, string expected)
     {
         Assert.Equal(PlainJsonCanonicalizer.Outcome.Hashed, PlainJsonCanonicalizer.TryWrite(Encoding.UTF8.GetBytes(json), out var canonical));
