@@ -424,22 +424,25 @@ internal ref struct PlainJsonCanonicalizer
     // trailing zero in the fraction, and at most 5 zeros after "0.".
     private bool Number()
     {
+        // Locals, not fields: the digit loops stay in registers.
+        var json = _json;
         var start = _position;
-        var negative = Peek() == (byte)'-';
+        var i = start;
+        var negative = At(json, i) == (byte)'-';
         if (negative)
         {
-            _position++;
+            i++;
         }
 
-        var integerStart = _position;
-        var leading = Peek();
+        var integerStart = i;
+        var leading = At(json, i);
         if (leading == (byte)'0')
         {
-            _position++;
+            i++;
         }
         else if (IsDigit(leading))
         {
-            SkipDigits();
+            i = SkipDigits(json, i + 1);
         }
         else
         {
@@ -447,25 +450,24 @@ internal ref struct PlainJsonCanonicalizer
         }
 
         var integerIsZero = leading == (byte)'0';
-        var canonical = _position - integerStart <= CanonicalNumber.MaxPlainIntegerDigits;
-        if (Peek() == (byte)'.')
+        var canonical = i - integerStart <= CanonicalNumber.MaxPlainIntegerDigits;
+        if (At(json, i) == (byte)'.')
         {
-            _position++;
-            var fractionStart = _position;
-            if (!IsDigit(Peek()))
+            var fractionStart = ++i;
+            if (!IsDigit(At(json, i)))
             {
                 return false;
             }
 
-            SkipDigits();
-            if (_json[_position - 1] == (byte)'0')
+            i = SkipDigits(json, i + 1);
+            if (json[i - 1] == (byte)'0')
             {
                 canonical = false;
             }
             else if (integerIsZero)
             {
                 var zeros = 0;
-                while (_json[fractionStart + zeros] == (byte)'0')
+                while (json[fractionStart + zeros] == (byte)'0')
                 {
                     zeros++;
                 }
@@ -478,45 +480,51 @@ internal ref struct PlainJsonCanonicalizer
             canonical = false;
         }
 
-        if ((Peek() | 0x20) == (byte)'e')
+        if ((At(json, i) | 0x20) == (byte)'e')
         {
             canonical = false;
-            _position++;
-            if (Peek() is (byte)'+' or (byte)'-')
+            i++;
+            if (At(json, i) is (byte)'+' or (byte)'-')
             {
-                _position++;
+                i++;
             }
 
-            if (!IsDigit(Peek()))
+            if (!IsDigit(At(json, i)))
             {
                 return false;
             }
 
-            SkipDigits();
+            i = SkipDigits(json, i + 1);
         }
 
+        _position = i;
         if (canonical)
         {
             return true;
         }
 
         // Rare, and the only place the output can outgrow the input: keep room for the rest of the input.
-        var text = CanonicalNumber.Canonicalize(_json[start.._position]);
+        var text = CanonicalNumber.Canonicalize(json[start..i]);
         _divergences++;
         Flush(upTo: start);
-        EnsureCapacity(text.Length + _json.Length - _position + Slack);
+        EnsureCapacity(text.Length + json.Length - i + Slack);
         _written += Encoding.ASCII.GetBytes(text, _output.AsSpan(_written));
-        _pending = _position;
+        _pending = i;
         return true;
     }
 
-    private void SkipDigits()
+    private static int SkipDigits(ReadOnlySpan<byte> json, int i)
     {
-        while (IsDigit(Peek()))
+        while ((uint)i < (uint)json.Length && IsDigit(json[i]))
         {
-            _position++;
+            i++;
         }
+
+        return i;
     }
+
+    // 0 past the end: never a byte the grammar accepts there.
+    private static byte At(ReadOnlySpan<byte> json, int i) => (uint)i < (uint)json.Length ? json[i] : (byte)0;
 
     private void SkipWhitespace()
     {
