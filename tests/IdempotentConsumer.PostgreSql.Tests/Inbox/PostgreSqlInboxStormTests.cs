@@ -65,6 +65,45 @@ public sealed class PostgreSqlInboxStormTests(PostgreSqlServerFixture postgres, 
         Assert.True(report.HandlerInvocations >= Orders + report.CrashesAfterSideEffect, report.ToString());
     }
 
+    [Fact]
+    public async Task Given_handlers_that_outlive_their_lease_while_another_delivery_takes_the_key_over_Then_the_stale_inbox_transaction_rolls_back_and_every_order_has_one_row()
+    {
+        var tables = await InboxTables.CreateAsync(postgres.ConnectionString);
+        const int orders = 120;
+
+        var report = await IdempotencyStorm.For<ShipOrder>(o => o.OrderId)
+            .WithMessages(orders, i => new ShipOrder($"order-{i}", (i % 5) + 1))
+            .WithStore(tables.Store)
+            .WithSideEffect(async (order, effect, ct) =>
+            {
+                var attempt = CurrentAttempt.Value ?? throw new InvalidOperationException("The side effect ran outside the inbox.");
+                await tables.ShipAsync(attempt.Inbox!, order, ct);
+                attempt.Effect = effect;
+            })
+            .ConfigureConsumer(consumer => consumer
+                .Use(RecordCommittedEffects)
+                .UsePostgreSqlInbox(tables.Store)
+                .Use(ExposeInbox))
+            .WithConsumers(8)
+            .WithDuplicateSends(0.30)
+            .WithLeaseExpiryMidHandler(0.08)
+            .WithSeed(1403)
+            .WithTimeout(TimeSpan.FromSeconds(60))
+            .RunAsync();
+        output.WriteLine(report.ToString());
+
+        report.AssertEffectivelyOnce();
+        report.AssertEveryFailureTyped();
+        var rows = await tables.ShipmentsPerOrderAsync();
+        Assert.Equal(orders, rows.Count);
+        Assert.All(rows, order => Assert.Equal(1, order.Value));
+
+        // Each stalled attempt wrote its row in its transaction after the takeover; the fenced completion rolled it back.
+        Assert.True(report.LeaseExpiriesInjected > 0, report.ToString());
+        Assert.Equal(0, report.LateCompletionsLanded);
+        Assert.Equal(report.LeaseExpiriesInjected, report.LateCompletionsRefused);
+    }
+
     // Outermost of the test's steps, around the inbox: the side effect counts only once the inbox committed it.
     private static async ValueTask<object?> RecordCommittedEffects(MessageContext<ShipOrder> context, MessageHandlerDelegate<ShipOrder> next)
     {
