@@ -1,6 +1,5 @@
 using System.Text;
-using IdempotentConsumer.Exceptions;
-using Microsoft.Extensions.Options;
+using IdempotentConsumer.Validation;
 
 namespace IdempotentConsumer.DynamoDB;
 
@@ -8,30 +7,15 @@ namespace IdempotentConsumer.DynamoDB;
 /// Checks <see cref="DynamoDbIdempotencyStoreOptions"/>, reporting every error at once. Registered by
 /// <c>AddDynamoDbIdempotencyStore</c> and run at host start; the store runs the same checks when built by hand.
 /// </summary>
-public sealed class DynamoDbIdempotencyStoreOptionsValidator : IValidateOptions<DynamoDbIdempotencyStoreOptions>
+public sealed class DynamoDbIdempotencyStoreOptionsValidator : CollectingOptionsValidator<DynamoDbIdempotencyStoreOptions>
 {
     private const int MaxPartitionKeyBytes = 2048;
 
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, DynamoDbIdempotencyStoreOptions options)
+    protected override void Check(DynamoDbIdempotencyStoreOptions options, ICollection<string> errors)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = Check(options);
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
-
-    internal static void ThrowIfInvalid(DynamoDbIdempotencyStoreOptions options)
-    {
-        var errors = Check(options);
-        if (errors.Count > 0)
-        {
-            throw new IdempotencyConfigurationException($"{nameof(DynamoDbIdempotencyStoreOptions)} is invalid: {string.Join(" ", errors)}");
-        }
-    }
-
-    private static List<string> Check(DynamoDbIdempotencyStoreOptions options)
-    {
-        var errors = new List<string>();
+        ArgumentNullException.ThrowIfNull(errors);
         var attributes = new (string Option, string? Value)[]
         {
             (nameof(options.KeyAttributeName), options.KeyAttributeName),
@@ -75,7 +59,5 @@ public sealed class DynamoDbIdempotencyStoreOptionsValidator : IValidateOptions<
         {
             errors.Add($"{nameof(options.StaticPartitionKeyValue)} must be 1 to {MaxPartitionKeyBytes} UTF-8 bytes.");
         }
-
-        return errors;
     }
 }

@@ -72,7 +72,7 @@ public sealed class PostgreSqlIdempotencyStore : IIdempotencyStore, IAsyncDispos
 
     private PostgreSqlIdempotencyStore(PostgreSqlIdempotencyStoreOptions options, NpgsqlDataSource? dataSource, bool useConnectionString, ILogger<PostgreSqlIdempotencyStore>? logger)
     {
-        PostgreSqlIdempotencyStoreOptionsValidator.ThrowIfInvalid(options);
+        new PostgreSqlIdempotencyStoreOptionsValidator().ThrowIfInvalid(options);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         if (useConnectionString)
         {

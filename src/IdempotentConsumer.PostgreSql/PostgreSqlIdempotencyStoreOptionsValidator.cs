@@ -1,5 +1,4 @@
-using IdempotentConsumer.Exceptions;
-using Microsoft.Extensions.Options;
+using IdempotentConsumer.Validation;
 using Npgsql;
 
 namespace IdempotentConsumer.PostgreSql;
@@ -8,31 +7,16 @@ namespace IdempotentConsumer.PostgreSql;
 /// Checks <see cref="PostgreSqlIdempotencyStoreOptions"/>, reporting every error at once. Registered by
 /// <c>AddPostgreSqlIdempotencyStore</c> and run at host start; the store runs the same checks when built by hand.
 /// </summary>
-public sealed class PostgreSqlIdempotencyStoreOptionsValidator : IValidateOptions<PostgreSqlIdempotencyStoreOptions>
+public sealed class PostgreSqlIdempotencyStoreOptionsValidator : CollectingOptionsValidator<PostgreSqlIdempotencyStoreOptions>
 {
     // PostgreSQL truncates identifiers to NAMEDATALEN - 1 bytes; a longer name would silently name another table.
     private const int MaxIdentifierBytes = 63;
 
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, PostgreSqlIdempotencyStoreOptions options)
+    protected override void Check(PostgreSqlIdempotencyStoreOptions options, ICollection<string> errors)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = Check(options);
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
-
-    internal static void ThrowIfInvalid(PostgreSqlIdempotencyStoreOptions options)
-    {
-        var errors = Check(options);
-        if (errors.Count > 0)
-        {
-            throw new IdempotencyConfigurationException($"{nameof(PostgreSqlIdempotencyStoreOptions)} is invalid: {string.Join(" ", errors)}");
-        }
-    }
-
-    private static List<string> Check(PostgreSqlIdempotencyStoreOptions options)
-    {
-        var errors = new List<string>();
+        ArgumentNullException.ThrowIfNull(errors);
         if (options.ConnectionString is { } connectionString)
         {
             if (string.IsNullOrWhiteSpace(connectionString))
@@ -57,10 +41,9 @@ public sealed class PostgreSqlIdempotencyStoreOptionsValidator : IValidateOption
 
         CheckIdentifier(options.SchemaName, nameof(options.SchemaName), errors);
         CheckIdentifier(options.TableName, nameof(options.TableName), errors);
-        return errors;
     }
 
-    private static void CheckIdentifier(string? value, string name, List<string> errors)
+    private static void CheckIdentifier(string? value, string name, ICollection<string> errors)
     {
         if (string.IsNullOrWhiteSpace(value))
         {

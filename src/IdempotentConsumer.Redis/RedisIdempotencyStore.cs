@@ -73,7 +73,7 @@ public sealed partial class RedisIdempotencyStore : IIdempotencyStore, IIdempote
 
     private RedisIdempotencyStore(RedisIdempotencyStoreOptions options, IConnectionMultiplexer? connection, bool useConnectionString, ILogger<RedisIdempotencyStore>? logger)
     {
-        RedisIdempotencyStoreOptionsValidator.ThrowIfInvalid(options);
+        new RedisIdempotencyStoreOptionsValidator().ThrowIfInvalid(options);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         if (useConnectionString)
         {

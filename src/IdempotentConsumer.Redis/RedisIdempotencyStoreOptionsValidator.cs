@@ -1,5 +1,4 @@
-using IdempotentConsumer.Exceptions;
-using Microsoft.Extensions.Options;
+using IdempotentConsumer.Validation;
 using StackExchange.Redis;
 
 namespace IdempotentConsumer.Redis;
@@ -8,30 +7,15 @@ namespace IdempotentConsumer.Redis;
 /// Checks <see cref="RedisIdempotencyStoreOptions"/>, reporting every error at once. Registered by
 /// <c>AddRedisIdempotencyStore</c> and run at host start; the store runs the same checks when built by hand.
 /// </summary>
-public sealed class RedisIdempotencyStoreOptionsValidator : IValidateOptions<RedisIdempotencyStoreOptions>
+public sealed class RedisIdempotencyStoreOptionsValidator : CollectingOptionsValidator<RedisIdempotencyStoreOptions>
 {
     private static readonly TimeSpan MaxExpiryMargin = TimeSpan.FromHours(1);
 
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, RedisIdempotencyStoreOptions options)
+    protected override void Check(RedisIdempotencyStoreOptions options, ICollection<string> errors)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = Check(options);
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
-
-    internal static void ThrowIfInvalid(RedisIdempotencyStoreOptions options)
-    {
-        var errors = Check(options);
-        if (errors.Count > 0)
-        {
-            throw new IdempotencyConfigurationException($"{nameof(RedisIdempotencyStoreOptions)} is invalid: {string.Join(" ", errors)}");
-        }
-    }
-
-    private static List<string> Check(RedisIdempotencyStoreOptions options)
-    {
-        var errors = new List<string>();
+        ArgumentNullException.ThrowIfNull(errors);
         if (options.ConnectionString is { } connectionString)
         {
             if (string.IsNullOrWhiteSpace(connectionString))
@@ -68,7 +52,5 @@ public sealed class RedisIdempotencyStoreOptionsValidator : IValidateOptions<Red
         {
             errors.Add($"{nameof(options.ExpiryMargin)} must be between 0 and {MaxExpiryMargin} (was {options.ExpiryMargin}).");
         }
-
-        return errors;
     }
 }

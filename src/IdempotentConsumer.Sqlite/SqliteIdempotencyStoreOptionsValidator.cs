@@ -1,6 +1,5 @@
-using IdempotentConsumer.Exceptions;
 using IdempotentConsumer.Sqlite.Internal;
-using Microsoft.Extensions.Options;
+using IdempotentConsumer.Validation;
 
 namespace IdempotentConsumer.Sqlite;
 
@@ -8,28 +7,13 @@ namespace IdempotentConsumer.Sqlite;
 /// Checks <see cref="SqliteIdempotencyStoreOptions"/>, reporting every error at once. Registered by
 /// <c>AddSqliteIdempotencyStore</c> and run at host start; the store runs the same checks when built by hand.
 /// </summary>
-public sealed class SqliteIdempotencyStoreOptionsValidator : IValidateOptions<SqliteIdempotencyStoreOptions>
+public sealed class SqliteIdempotencyStoreOptionsValidator : CollectingOptionsValidator<SqliteIdempotencyStoreOptions>
 {
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, SqliteIdempotencyStoreOptions options)
+    protected override void Check(SqliteIdempotencyStoreOptions options, ICollection<string> errors)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = Check(options);
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
-
-    internal static void ThrowIfInvalid(SqliteIdempotencyStoreOptions options)
-    {
-        var errors = Check(options);
-        if (errors.Count > 0)
-        {
-            throw new IdempotencyConfigurationException($"{nameof(SqliteIdempotencyStoreOptions)} is invalid: {string.Join(" ", errors)}");
-        }
-    }
-
-    private static List<string> Check(SqliteIdempotencyStoreOptions options)
-    {
-        var errors = new List<string>();
+        ArgumentNullException.ThrowIfNull(errors);
         if (string.IsNullOrWhiteSpace(options.ConnectionString) && string.IsNullOrWhiteSpace(options.DataSource))
         {
             errors.Add("The SQLite idempotency store needs a database: set DataSource (a file path) or ConnectionString.");
@@ -65,7 +49,5 @@ public sealed class SqliteIdempotencyStoreOptionsValidator : IValidateOptions<Sq
         {
             errors.Add($"Synchronous mode {options.Synchronous} is not supported.");
         }
-
-        return errors;
     }
 }

@@ -22,7 +22,7 @@ internal sealed class DynamoDbRecordSchema
     public DynamoDbRecordSchema(DynamoDbIdempotencyStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        DynamoDbIdempotencyStoreOptionsValidator.ThrowIfInvalid(options);
+        new DynamoDbIdempotencyStoreOptionsValidator().ThrowIfInvalid(options);
         TableName = Require(options.TableName, nameof(options.TableName));
         KeyAttribute = Require(options.KeyAttributeName, nameof(options.KeyAttributeName));
         SortKeyAttribute = string.IsNullOrWhiteSpace(options.SortKeyAttributeName) ? null : options.SortKeyAttributeName;

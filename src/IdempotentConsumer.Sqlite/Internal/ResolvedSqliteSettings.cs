@@ -50,7 +50,7 @@ internal sealed partial class ResolvedSqliteSettings
     public static ResolvedSqliteSettings From(SqliteIdempotencyStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        SqliteIdempotencyStoreOptionsValidator.ThrowIfInvalid(options);
+        new SqliteIdempotencyStoreOptionsValidator().ThrowIfInvalid(options);
         SqliteConnectionStringBuilder builder;
         try
         {
