@@ -27,6 +27,9 @@ internal ref struct PlainJsonCanonicalizer
 
     private static readonly bool[] VerbatimStringByteTable = ToTable(FindVerbatimStringBytes());
 
+    /// <summary>How the canonical writer spells each ASCII character inside a string.</summary>
+    private static readonly byte[][] WriterSpellings = FindWriterSpellings();
+
     private readonly ReadOnlySpan<byte> _json;
     private int _position;
     private byte[] _output;
@@ -154,7 +157,7 @@ internal ref struct PlainJsonCanonicalizer
         {
             (byte)'{' => Object(depth + 1),
             (byte)'[' => Array(depth + 1),
-            (byte)'"' => String(),
+            (byte)'"' => String(name: false),
             (byte)'t' => Literal("true"u8),
             (byte)'f' => Literal("false"u8),
             (byte)'n' => Literal("null"u8),
@@ -195,7 +198,7 @@ internal ref struct PlainJsonCanonicalizer
 
             var start = Logical;
             var nameAt = _position + 1;
-            if (!String())
+            if (!String(name: true))
             {
                 return false;
             }
@@ -380,7 +383,9 @@ internal ref struct PlainJsonCanonicalizer
         }
     }
 
-    private bool String()
+    // A name must be verbatim (members are sorted by their input bytes); a value may also hold bytes the canonical
+    // writer spells otherwise, which EscapedString rewrites.
+    private bool String(bool name)
     {
         var content = _json[(_position + 1)..];
         var verbatim = VerbatimStringByteTable;
@@ -399,14 +404,126 @@ internal ref struct PlainJsonCanonicalizer
             end = rest < 0 ? -1 : 16 + rest;
         }
 
-        if (end < 0 || end >= content.Length || content[end] != (byte)'"')
+        if (end < 0 || end >= content.Length)
         {
             return false;
         }
 
-        _position += end + 2;
-        return true;
+        if (content[end] == (byte)'"')
+        {
+            _position += end + 2;
+            return true;
+        }
+
+        return !name && EscapedString(_position + 1 + end);
     }
+
+    /// <summary>
+    /// The rest of a value string from <paramref name="at"/>, a byte that is not copied as is: an escape in the input
+    /// (<c>\n</c>, <c>\"</c>, <c>\u0041</c>), or an ASCII character the canonical writer escapes (<c>'</c>, <c>&amp;</c>,
+    /// <c>+</c>, <c>&lt;</c>). Each is replaced by the writer's own spelling of the character; an escape of a non-ASCII
+    /// character, a raw non-ASCII byte or a raw control character declines.
+    /// </summary>
+    private bool EscapedString(int at)
+    {
+        var json = _json;
+        var verbatim = VerbatimStringByteTable;
+        var i = at;
+        while (i < json.Length)
+        {
+            var b = json[i];
+            if (b == (byte)'"')
+            {
+                _position = i + 1;
+                return true;
+            }
+
+            int character;
+            int length;
+            if (b == (byte)'\\')
+            {
+                if (!TryReadEscape(json, i, out character, out length))
+                {
+                    return false;
+                }
+            }
+            else if (b is >= 0x20 and < 0x80)
+            {
+                character = b;
+                length = 1;
+            }
+            else
+            {
+                return false;
+            }
+
+            var spelling = WriterSpellings[character];
+            _divergences++;
+            Flush(upTo: i);
+            EnsureCapacity(spelling.Length + json.Length - i + Slack);
+            spelling.CopyTo(_output.AsSpan(_written));
+            _written += spelling.Length;
+            i += length;
+            _pending = i;
+            while (i < json.Length && verbatim[json[i]])
+            {
+                i++;
+            }
+        }
+
+        return false;
+    }
+
+    // An escape at json[at] (a backslash) standing for an ASCII character; false for anything else.
+    private static bool TryReadEscape(ReadOnlySpan<byte> json, int at, out int character, out int length)
+    {
+        length = 2;
+        character = At(json, at + 1) switch
+        {
+            (byte)'"' => '"',
+            (byte)'\\' => '\\',
+            (byte)'/' => '/',
+            (byte)'b' => '\b',
+            (byte)'f' => '\f',
+            (byte)'n' => '\n',
+            (byte)'r' => '\r',
+            (byte)'t' => '\t',
+            (byte)'u' => -1,
+            _ => -2,
+        };
+        if (character >= 0)
+        {
+            return true;
+        }
+
+        if (character == -2 || at + 6 > json.Length)
+        {
+            return false;
+        }
+
+        character = 0;
+        for (var k = at + 2; k < at + 6; k++)
+        {
+            var digit = HexValue(json[k]);
+            if (digit < 0)
+            {
+                return false;
+            }
+
+            character = (character << 4) | digit;
+        }
+
+        length = 6;
+        return character < 0x80;
+    }
+
+    private static int HexValue(byte b) => b switch
+    {
+        >= (byte)'0' and <= (byte)'9' => b - '0',
+        >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
+        >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
+        _ => -1,
+    };
 
     private bool Literal(ReadOnlySpan<byte> literal)
     {
@@ -618,6 +735,25 @@ internal ref struct PlainJsonCanonicalizer
         }
 
         return table;
+    }
+
+    private static byte[][] FindWriterSpellings()
+    {
+        var spellings = new byte[0x80][];
+        var buffer = new ArrayBufferWriter<byte>(16);
+        for (var c = 0; c < 0x80; c++)
+        {
+            buffer.ResetWrittenCount();
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteStringValue([(char)c]);
+            }
+
+            // Between the quotes.
+            spellings[c] = buffer.WrittenSpan[1..^1].ToArray();
+        }
+
+        return spellings;
     }
 
     // Asks the canonical writer itself which printable ASCII bytes it leaves alone, so the two paths cannot disagree.

@@ -14,7 +14,9 @@ namespace IdempotentConsumer.Tests.Keys;
 /// Only printable ASCII that needs no escaping, names drawn from a larger pool (fewer repeats) and no JSON held in
 /// strings: the shape <c>PlainJsonCanonicalizer</c> handles without the document path.
 /// </param>
-internal sealed class RandomJson(int seed, bool plain = false)
+/// <param name="escapes">With <paramref name="plain"/>: string values also hold escapes of ASCII characters and the ASCII
+/// characters the canonical writer escapes (<c>'</c>, <c>&amp;</c>, <c>+</c>, <c>&lt;</c>).</param>
+internal sealed class RandomJson(int seed, bool plain = false, bool escapes = false)
 {
     private static readonly string[] Names =
     [
@@ -29,6 +31,12 @@ internal sealed class RandomJson(int seed, bool plain = false)
 
     private static readonly string[] PlainStringPieces = ["x", "order-42", " ", "true", "1", "{}", "a:b", "~!@#$%^*()", "[1,2]", "/", "="];
 
+    private static readonly string[] EscapedPlainStringPieces =
+    [
+        "x", "order-42", " ", "<&>'", "\\n", "\\\"", "\\\\", "\\u0041", "\\/", "\\u0001", "+`", "O'Brien", "\\t\\r\\b\\f",
+        "\\u003c\\u003E", "\\u007f", "\\u0000",
+    ];
+
     private static readonly string[] Numbers =
     [
         "0", "-0", "1", "1.0", "1e3", "1E+3", "1000", "-1.5e-7", "0.000001", "0.0000001", "123456789012345678901234567890",
@@ -42,7 +50,7 @@ internal sealed class RandomJson(int seed, bool plain = false)
 
     private readonly Random _random = new(seed);
     private readonly string[] _names = plain ? PlainNames : Names;
-    private readonly string[] _stringPieces = plain ? PlainStringPieces : StringPieces;
+    private readonly string[] _stringPieces = plain ? (escapes ? EscapedPlainStringPieces : PlainStringPieces) : StringPieces;
 
     /// <summary>A document whose root is an object.</summary>
     public string Object(int maxDepth = 5)
