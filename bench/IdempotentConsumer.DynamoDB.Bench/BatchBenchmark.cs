@@ -15,8 +15,8 @@ namespace IdempotentConsumer.DynamoDB.Bench;
 
 /// <summary>
 /// Lambda-shaped runs: batches of 10 through the SQS batch processor (first deliveries, then the same records
-/// redelivered), with the batch pre-check off (Never) and on (Auto / Always), and the one-call transactional mode
-/// against the two-call path for new records. <see cref="BenchSettings.Concurrency"/> invocations run at once.
+/// redelivered), with the batch pre-check off (Never) and on (Auto / Always), and the same batches in the one-call
+/// transactional mode (<c>HandleTransactionally</c>, pre-check Auto). <see cref="BenchSettings.Concurrency"/> invocations run at once.
 /// </summary>
 internal sealed class BatchBenchmark(IAmazonDynamoDB client, AwsCallCounter counter, BenchSettings settings, bool transactions)
 {
@@ -31,7 +31,7 @@ internal sealed class BatchBenchmark(IAmazonDynamoDB client, AwsCallCounter coun
     private static readonly DynamoDbIdempotencyStoreOptions Ledger = new() { TableName = "idempotency-bench-ledger" };
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
     private readonly Dictionary<BatchPrecheckMode, SqsBatchProcessor<BenchRecord>> _processors = [];
-    private DynamoDbTransactionalExecutor? _transactional;
+    private SqsBatchProcessor<BenchRecord>? _transactional;
     private int _executions;
 
     /// <summary>Creates the tables, then runs the warm-up records through the default processor, new then redelivered.</summary>
@@ -45,7 +45,7 @@ internal sealed class BatchBenchmark(IAmazonDynamoDB client, AwsCallCounter coun
             _processors[mode] = Processor(store, mode);
         }
 
-        _transactional = new DynamoDbTransactionalExecutor(client, Table, Options());
+        _transactional = TransactionalProcessor(store);
         await BatchesAsync("warmup", $"{_run}-w", settings.WarmupRecords, 1, _processors[BatchPrecheckMode.Auto]);
         await BatchesAsync("warmup", $"{_run}-w", settings.WarmupRecords, 2, _processors[BatchPrecheckMode.Auto]);
     }
@@ -68,12 +68,10 @@ internal sealed class BatchBenchmark(IAmazonDynamoDB client, AwsCallCounter coun
         }
 
         var transactional = _transactional ?? throw new InvalidOperationException("Warm up first.");
-        results.Add(await TransactionalAsync("transactional new", $"{_run}-r{round}-tx", transactional));
-        results.Add(await TransactionalAsync("transactional duplicate", $"{_run}-r{round}-tx", transactional));
+        results.Add(await BatchesAsync("transactional new", $"{_run}-r{round}-tx", settings.Records, 1, transactional));
+        results.Add(await BatchesAsync("transactional duplicate", $"{_run}-r{round}-tx", settings.Records, 2, transactional));
         return results;
     }
-
-    private static IdempotencyOptions Options() => new() { KeyPrefix = "bench-batch", RecordExpiry = TimeSpan.FromHours(1), InProgressLease = TimeSpan.FromSeconds(30) };
 
     private SqsBatchProcessor<BenchRecord> Processor(DynamoDbIdempotencyStore store, BatchPrecheckMode mode) =>
         SqsBatchProcessor.For<BenchRecord>("bench-batch")
@@ -110,11 +108,18 @@ internal sealed class BatchBenchmark(IAmazonDynamoDB client, AwsCallCounter coun
         });
     }
 
-    private async Task<PhaseResult> TransactionalAsync(string name, string prefix, DynamoDbTransactionalExecutor executor) =>
-        await TimeAsync(name, settings.Records, settings.Records, async i =>
-        {
-            var id = $"{prefix}-{i}";
-            await executor.ExecuteAsync(new IdempotencyInvocation<string>(id), (key, writes, _) =>
+    private SqsBatchProcessor<BenchRecord> TransactionalProcessor(DynamoDbIdempotencyStore store) =>
+        SqsBatchProcessor.For<BenchRecord>("bench-batch")
+            .WithStore(store)
+            .WithKey(record => record.MessageId)
+            .WithIdempotency(o =>
+            {
+                o.RecordExpiry = TimeSpan.FromHours(1);
+                o.BatchPrecheck = BatchPrecheckMode.Auto;
+            })
+            .WithoutRetry()
+            .WithLoggerFactory(NullLoggerFactory.Instance)
+            .HandleTransactionally<DynamoDbTransactWrites>((record, writes, _) =>
             {
                 Interlocked.Increment(ref _executions);
                 writes.Add(new TransactWriteItem
@@ -122,12 +127,11 @@ internal sealed class BatchBenchmark(IAmazonDynamoDB client, AwsCallCounter coun
                     Put = new Put
                     {
                         TableName = Ledger.TableName,
-                        Item = new Dictionary<string, AttributeValue> { ["id"] = new() { S = key }, ["body"] = new() { S = "{\"orderId\":1}" } },
+                        Item = new Dictionary<string, AttributeValue> { ["id"] = new() { S = record.MessageId }, ["body"] = new() { S = record.Body } },
                     },
                 });
-                return ValueTask.FromResult(new BenchResult(key, 13));
+                return ValueTask.CompletedTask;
             });
-        });
 
     private async Task<PhaseResult> TimeAsync(string name, int records, int units, Func<int, Task> unit)
     {

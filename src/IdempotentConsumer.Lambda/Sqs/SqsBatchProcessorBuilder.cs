@@ -1,6 +1,7 @@
 using Amazon.Lambda.SQSEvents;
 using IdempotentConsumer.Consumers;
 using IdempotentConsumer.Exceptions;
+using IdempotentConsumer.Execution;
 using IdempotentConsumer.Lambda.Envelopes;
 using IdempotentConsumer.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
@@ -92,7 +93,32 @@ public sealed class SqsBatchProcessorBuilder<TMessage> : ConsumerBuilder<TMessag
         where THandler : class, IMessageHandler<TMessage, TResult> =>
         Build(ConsumerHandler<TMessage>.FromServices<THandler, TResult>());
 
-    private SqsBatchProcessor<TMessage> Build(ConsumerHandler<TMessage> handler)
+    /// <summary>
+    /// Builds the processor around a transactional handler: it adds its writes to <typeparamref name="TWrites"/> (e.g.
+    /// <c>DynamoDbTransactWrites</c>) and they commit with the COMPLETED record in one call, with no record held while it
+    /// runs. Completed duplicates found by the batch pre-check are replayed with no write. The handler may have no effect
+    /// outside the writes it adds: it can run and then lose to a duplicate, or run again. See docs/lambda.md.
+    /// </summary>
+    /// <typeparam name="TWrites">The store's collection of writes; the consumer's store must commit it.</typeparam>
+    /// <exception cref="IdempotencyConfigurationException">Idempotency is off, or the store cannot commit <typeparamref name="TWrites"/>.</exception>
+    public SqsBatchProcessor<TMessage> HandleTransactionally<TWrites>(Func<TMessage, TWrites, CancellationToken, ValueTask> handler)
+        where TWrites : class
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return Build(
+            ConsumerHandler<TMessage>.From((message, context, ct) => handler(message, OneCallIdempotencyMiddleware<TMessage, TWrites>.WritesOf(context), ct)),
+            static (executor, keyFromContext) => executor.Store is IOneCallStore<TWrites> store
+                ? new OneCallIdempotencyMiddleware<TMessage, TWrites>(executor, store, keyFromContext)
+                : throw new IdempotencyConfigurationException($"The idempotency store ({executor.Store.GetType().Name}) cannot commit {typeof(TWrites).Name} with its record."),
+            requireIdempotency: true);
+    }
+
+    private SqsBatchProcessor<TMessage> Build(ConsumerHandler<TMessage> handler) => Build(handler, null, requireIdempotency: false);
+
+    private SqsBatchProcessor<TMessage> Build(
+        ConsumerHandler<TMessage> handler,
+        Func<IdempotencyExecutor, Func<MessageContext<TMessage>, string?>?, IMessageMiddleware<TMessage>>? idempotencyStep,
+        bool requireIdempotency)
     {
         if (handler.HandlerType is { } handlerType && _services.GetService<IServiceProviderIsService>()?.IsService(handlerType) != true)
         {
@@ -115,7 +141,13 @@ public sealed class SqsBatchProcessorBuilder<TMessage> : ConsumerBuilder<TMessag
             ValidateOptions = Handlers.LambdaKeyPrefix.EnsureSet,
             DefaultKeyFromMessage = idempotency => SqsIdempotencyKeys.EnvelopeKey(options, idempotency),
             OuterSteps = (executor, keyFromContext) => executor is null ? [] : [new InBatchDuplicateMiddleware<TMessage>(executor, keyFromContext)],
+            IdempotencyStep = idempotencyStep,
         });
+
+        if (requireIdempotency && consumer.Executor is null)
+        {
+            throw new IdempotencyConfigurationException("A transactional handler commits with its idempotency record: idempotency must be on.");
+        }
 
         var timeProvider = definition.TimeProvider ?? _services.GetService<TimeProvider>() ?? TimeProvider.System;
         var loggerFactory = definition.LoggerFactory ?? _services.GetService<Microsoft.Extensions.Logging.ILoggerFactory>();

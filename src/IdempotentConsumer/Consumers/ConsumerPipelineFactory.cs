@@ -94,7 +94,14 @@ public static class ConsumerPipelineFactory
 
         if (executor is not null)
         {
-            builder.UseIdempotency(executor, keyFromContext);
+            if (settings.IdempotencyStep is { } idempotencyStep)
+            {
+                builder.Use(idempotencyStep(executor, keyFromContext));
+            }
+            else
+            {
+                builder.UseIdempotency(executor, keyFromContext);
+            }
         }
 
         if (retry.MaxRetryAttempts > 0)

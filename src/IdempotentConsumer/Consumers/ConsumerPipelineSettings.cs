@@ -38,4 +38,7 @@ public sealed class ConsumerPipelineSettings<TMessage>
     /// grouping), given the consumer's executor (null when idempotency is off) and its delivery key, if any.
     /// </summary>
     public Func<IdempotencyExecutor?, Func<MessageContext<TMessage>, string?>?, IEnumerable<IMessageMiddleware<TMessage>>>? OuterSteps { get; init; }
+
+    /// <summary>Replaces the usual (begin, run, complete) idempotency step, e.g. with the one-call transactional step.</summary>
+    internal Func<IdempotencyExecutor, Func<MessageContext<TMessage>, string?>?, IMessageMiddleware<TMessage>>? IdempotencyStep { get; init; }
 }

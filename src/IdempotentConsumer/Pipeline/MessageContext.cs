@@ -49,6 +49,9 @@ public sealed class MessageContext<TMessage>
     /// </summary>
     public Records.IdempotencyRecord? PrecheckedRecord { get; init; }
 
+    // The writes a one-call (transactional) handler collects for the commit; set by the one-call idempotency step.
+    internal object? OneCallWrites { get; set; }
+
     /// <summary>The full idempotency key, once the idempotency middleware derived it.</summary>
     public string? IdempotencyKey { get; internal set; }
 
