@@ -6,14 +6,16 @@ namespace IdempotentConsumer.Keys;
 
 /// <summary>
 /// Writes <see cref="CanonicalJson"/>'s canonical form in one pass over UTF-8 JSON, without building a document, for
-/// the shape nearly every payload has: printable ASCII strings and names that need no escaping. Anything else (an
-/// escape, a non-ASCII byte, a duplicate name, deep nesting, invalid JSON) answers <see cref="Outcome.Unsupported"/>
-/// and the caller takes the document path, which then decides (and reports errors) exactly as it always has.
+/// the shape nearly every payload has: ASCII, with member names the writer leaves as they are. String values may hold
+/// escapes and characters the writer escapes; they are rewritten to the writer's spelling. Anything else (a non-ASCII
+/// character, raw or escaped; a name that is not plain; a repeated name; deep nesting; invalid JSON) answers
+/// <see cref="Outcome.Unsupported"/> and the caller takes the document path, which then decides (and reports errors)
+/// exactly as it always has.
 /// </summary>
 /// <remarks>
-/// Members are written in the order they arrive; an object whose names are out of order is rearranged in place when it
-/// closes, so sorted objects cost nothing extra. The output is never longer than the input except where a number is
-/// rewritten, so one pooled buffer of the input's size nearly always suffices.
+/// Input that is already canonical is copied in runs; an object whose names are out of order is rearranged in place
+/// when it closes, so sorted objects cost nothing extra. The output outgrows the input only where a number or a string
+/// character is rewritten longer, so one pooled buffer of the input's size nearly always suffices.
 /// </remarks>
 internal ref struct PlainJsonCanonicalizer
 {
@@ -22,13 +24,15 @@ internal ref struct PlainJsonCanonicalizer
 
     private const int Slack = 16;
 
-    /// <summary>The bytes a string may hold and still be copied as is: what the canonical writer leaves unescaped.</summary>
-    private static readonly SearchValues<byte> VerbatimStringBytes = SearchValues.Create(FindVerbatimStringBytes());
-
-    private static readonly bool[] VerbatimStringByteTable = ToTable(FindVerbatimStringBytes());
-
     /// <summary>How the canonical writer spells each ASCII character inside a string.</summary>
     private static readonly byte[][] WriterSpellings = FindWriterSpellings();
+
+    /// <summary>The bytes a string may hold and still be copied as is: those the canonical writer spells as themselves.</summary>
+    private static readonly byte[] VerbatimBytes = FindVerbatimBytes();
+
+    private static readonly SearchValues<byte> VerbatimStringBytes = SearchValues.Create(VerbatimBytes);
+
+    private static readonly bool[] VerbatimStringByteTable = ToTable(VerbatimBytes);
 
     private readonly ReadOnlySpan<byte> _json;
     private int _position;
@@ -668,8 +672,8 @@ internal ref struct PlainJsonCanonicalizer
     private readonly int Logical => _written + _position - _pending;
 
     // Input that is already canonical is copied in runs, not token by token: a run ends only at whitespace, a
-    // rewritten number or an object to rearrange. The buffer keeps Slack bytes beyond the input's length (restored
-    // wherever a number grows), so a run always fits.
+    // rewritten number or string character, or an object to rearrange. The buffer keeps Slack bytes beyond the rest of
+    // the input (restored wherever a rewrite grows the output), so a run always fits.
     private void Flush() => Flush(_position);
 
     private void Flush(int upTo)
@@ -687,20 +691,14 @@ internal ref struct PlainJsonCanonicalizer
             return;
         }
 
-        var grown = ArrayPool<byte>.Shared.Rent(Math.Max(_output.Length * 2, _written + count));
-        _output.AsSpan(0, _written).CopyTo(grown);
-        ArrayPool<byte>.Shared.Return(_output);
-        _output = grown;
+        PooledArray.Grow(ref _output, _written, _written + count);
     }
 
     private void Push(Member member)
     {
         if (_memberCount == _members.Length)
         {
-            var grown = ArrayPool<Member>.Shared.Rent(_members.Length * 2);
-            _members.AsSpan(0, _memberCount).CopyTo(grown);
-            ArrayPool<Member>.Shared.Return(_members);
-            _members = grown;
+            PooledArray.Grow(ref _members, _memberCount, _memberCount + 1);
         }
 
         _members[_memberCount++] = member;
@@ -737,6 +735,7 @@ internal ref struct PlainJsonCanonicalizer
         return table;
     }
 
+    // Asks the canonical writer itself, so the one-pass path and the document path cannot disagree.
     private static byte[][] FindWriterSpellings()
     {
         var spellings = new byte[0x80][];
@@ -756,27 +755,16 @@ internal ref struct PlainJsonCanonicalizer
         return spellings;
     }
 
-    // Asks the canonical writer itself which printable ASCII bytes it leaves alone, so the two paths cannot disagree.
-    private static byte[] FindVerbatimStringBytes()
+    // Control characters are invalid raw in JSON, so only printable ASCII can be verbatim; the quote and the backslash
+    // are spelled otherwise by the writer, so they end a verbatim run too.
+    private static byte[] FindVerbatimBytes()
     {
         var verbatim = new List<byte>();
-        var buffer = new ArrayBufferWriter<byte>(16);
-        for (var b = 0x20; b < 0x7F; b++)
+        for (var c = 0x20; c < 0x7F; c++)
         {
-            if (b is '"' or '\\')
+            if (WriterSpellings[c] is [var only] && only == c)
             {
-                continue;
-            }
-
-            buffer.ResetWrittenCount();
-            using (var writer = new Utf8JsonWriter(buffer))
-            {
-                writer.WriteStringValue([(byte)b]);
-            }
-
-            if (buffer.WrittenSpan.SequenceEqual((ReadOnlySpan<byte>)[(byte)'"', (byte)b, (byte)'"']))
-            {
-                verbatim.Add((byte)b);
+                verbatim.Add((byte)c);
             }
         }
 

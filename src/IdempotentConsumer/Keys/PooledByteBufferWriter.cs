@@ -42,9 +42,6 @@ internal sealed class PooledByteBufferWriter(int initialCapacity) : IBufferWrite
             return;
         }
 
-        var grown = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _written + needed));
-        _buffer.AsSpan(0, _written).CopyTo(grown);
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = grown;
+        PooledArray.Grow(ref _buffer, _written, _written + needed);
     }
 }
