@@ -25,14 +25,7 @@ public sealed class IdempotencyMiddleware<TMessage> : IMessageMiddleware<TMessag
     /// <inheritdoc />
     public async ValueTask<object?> InvokeAsync(MessageContext<TMessage> context, MessageHandlerDelegate<TMessage> next)
     {
-        var invocation = new IdempotencyInvocation<TMessage>(context.Message)
-        {
-            RawJson = typeof(TMessage) == typeof(string) ? null : context.RawBody,
-            LeaseDuration = context.LeaseDuration,
-            KeyMaterial = _keyFromContext is null ? null : _keyFromContext(context) ?? string.Empty,
-            Attributes = context.Attributes,
-            KnownRecord = context.PrecheckedRecord,
-        };
+        var invocation = MessageInvocation.From(context, _keyFromContext);
 
         IdempotencyOutcome<object?> outcome;
         try
@@ -53,7 +46,7 @@ public sealed class IdempotencyMiddleware<TMessage> : IMessageMiddleware<TMessag
         {
             // Rejected before the handler ran (in progress elsewhere, validation, store down): report the key
             // anyway, so the adapter's log line and result name the record that blocked the message.
-            context.IdempotencyKey = KeyForReport(invocation);
+            context.IdempotencyKey = MessageInvocation.KeyForReport(_executor, invocation);
             throw;
         }
         finally
@@ -64,17 +57,5 @@ public sealed class IdempotencyMiddleware<TMessage> : IMessageMiddleware<TMessag
         context.IdempotencyKey = outcome.Key;
         context.Outcome = outcome.Kind;
         return outcome.Value;
-    }
-
-    private string? KeyForReport(in IdempotencyInvocation<TMessage> invocation)
-    {
-        try
-        {
-            return _executor.TryGetKey(invocation, out var key) ? key : null;
-        }
-        catch (IdempotencyException)
-        {
-            return null; // the key itself is what failed (missing or invalid): nothing to report
-        }
     }
 }

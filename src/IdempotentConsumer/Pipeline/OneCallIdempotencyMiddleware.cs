@@ -32,13 +32,7 @@ internal sealed class OneCallIdempotencyMiddleware<TMessage, TWrites> : IMessage
     /// <inheritdoc />
     public async ValueTask<object?> InvokeAsync(MessageContext<TMessage> context, MessageHandlerDelegate<TMessage> next)
     {
-        var invocation = new IdempotencyInvocation<TMessage>(context.Message)
-        {
-            RawJson = typeof(TMessage) == typeof(string) ? null : context.RawBody,
-            KeyMaterial = _keyFromContext is null ? null : _keyFromContext(context) ?? string.Empty,
-            Attributes = context.Attributes,
-            KnownRecord = context.PrecheckedRecord,
-        };
+        var invocation = MessageInvocation.From(context, _keyFromContext);
 
         var writes = _store.CreateWrites();
         context.OneCallWrites = writes;
@@ -58,7 +52,7 @@ internal sealed class OneCallIdempotencyMiddleware<TMessage, TWrites> : IMessage
         }
         catch (IdempotencyException) when (context.IdempotencyKey is null)
         {
-            context.IdempotencyKey = KeyForReport(invocation);
+            context.IdempotencyKey = MessageInvocation.KeyForReport(_executor, invocation);
             throw;
         }
         finally
@@ -69,17 +63,5 @@ internal sealed class OneCallIdempotencyMiddleware<TMessage, TWrites> : IMessage
         context.IdempotencyKey = outcome.Key;
         context.Outcome = outcome.Kind;
         return outcome.Value;
-    }
-
-    private string? KeyForReport(in IdempotencyInvocation<TMessage> invocation)
-    {
-        try
-        {
-            return _executor.TryGetKey(invocation, out var key) ? key : null;
-        }
-        catch (IdempotencyException)
-        {
-            return null;
-        }
     }
 }
