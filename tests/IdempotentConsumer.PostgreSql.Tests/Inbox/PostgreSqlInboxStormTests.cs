@@ -26,21 +26,7 @@ public sealed class PostgreSqlInboxStormTests(PostgreSqlServerFixture postgres, 
     {
         var tables = await InboxTables.CreateAsync(postgres.ConnectionString);
 
-        var report = await IdempotencyStorm.For<ShipOrder>(o => o.OrderId)
-            .WithMessages(Orders, i => new ShipOrder($"order-{i}", (i % 5) + 1))
-            .WithStore(tables.Store)
-            .WithSideEffect(async (order, effect, ct) =>
-            {
-                var attempt = CurrentAttempt.Value ?? throw new InvalidOperationException("The side effect ran outside the inbox.");
-                await tables.ShipAsync(attempt.Inbox!, order, ct);
-                attempt.Effect = effect;
-            })
-            .ConfigureConsumer(consumer => consumer
-                .Use(RecordCommittedEffects)
-                .UsePostgreSqlInbox(tables.Store)
-                .Use(ExposeInbox))
-            .WithConsumers(8)
-            .WithDuplicateSends(0.30)
+        var report = await InboxStorm(tables, Orders)
             .WithConcurrentDuplicates(0.05)
             .WithRedeliveries(0.05)
             .WithCrashAfterSideEffect(0.05)
@@ -71,21 +57,7 @@ public sealed class PostgreSqlInboxStormTests(PostgreSqlServerFixture postgres, 
         var tables = await InboxTables.CreateAsync(postgres.ConnectionString);
         const int orders = 120;
 
-        var report = await IdempotencyStorm.For<ShipOrder>(o => o.OrderId)
-            .WithMessages(orders, i => new ShipOrder($"order-{i}", (i % 5) + 1))
-            .WithStore(tables.Store)
-            .WithSideEffect(async (order, effect, ct) =>
-            {
-                var attempt = CurrentAttempt.Value ?? throw new InvalidOperationException("The side effect ran outside the inbox.");
-                await tables.ShipAsync(attempt.Inbox!, order, ct);
-                attempt.Effect = effect;
-            })
-            .ConfigureConsumer(consumer => consumer
-                .Use(RecordCommittedEffects)
-                .UsePostgreSqlInbox(tables.Store)
-                .Use(ExposeInbox))
-            .WithConsumers(8)
-            .WithDuplicateSends(0.30)
+        var report = await InboxStorm(tables, orders)
             .WithLeaseExpiryMidHandler(0.08)
             .WithSeed(1403)
             .WithTimeout(TimeSpan.FromSeconds(60))
@@ -103,6 +75,24 @@ public sealed class PostgreSqlInboxStormTests(PostgreSqlServerFixture postgres, 
         Assert.Equal(0, report.LateCompletionsLanded);
         Assert.Equal(report.LeaseExpiriesInjected, report.LateCompletionsRefused);
     }
+
+    // Both storms: orders shipped as rows through the inbox's transaction by 8 consumers, 30 % of sends duplicated.
+    private static IdempotencyStormBuilder<ShipOrder> InboxStorm(InboxTables tables, int orders) =>
+        IdempotencyStorm.For<ShipOrder>(o => o.OrderId)
+            .WithMessages(orders, i => new ShipOrder($"order-{i}", (i % 5) + 1))
+            .WithStore(tables.Store)
+            .WithSideEffect(async (order, effect, ct) =>
+            {
+                var attempt = CurrentAttempt.Value ?? throw new InvalidOperationException("The side effect ran outside the inbox.");
+                await tables.ShipAsync(attempt.Inbox!, order, ct);
+                attempt.Effect = effect;
+            })
+            .ConfigureConsumer(consumer => consumer
+                .Use(RecordCommittedEffects)
+                .UsePostgreSqlInbox(tables.Store)
+                .Use(ExposeInbox))
+            .WithConsumers(8)
+            .WithDuplicateSends(0.30);
 
     // Outermost of the test's steps, around the inbox: the side effect counts only once the inbox committed it.
     private static async ValueTask<object?> RecordCommittedEffects(MessageContext<ShipOrder> context, MessageHandlerDelegate<ShipOrder> next)
