@@ -46,8 +46,7 @@ public sealed class BatchPrecheckDynamoDbTests : IAsyncLifetime, IDisposable
     private SqsBatchProcessor<Order> Processor(BatchPrecheckMode mode) =>
         Processors.Shipping(new DynamoDbIdempotencyStore(_client, Table), _shipments, b => b.WithIdempotency(o => o.BatchPrecheck = mode));
 
-    private SQSEvent Orders(int receiveCount) =>
-        SqsEvents.Of([.. Enumerable.Range(0, 10).Select(i => SqsEvents.Record($"m-{i}-{receiveCount}", SqsEvents.OrderJson($"{_run}-{i}"), receiveCount))]);
+    private SQSEvent Orders(int receiveCount) => SqsEvents.TenOrders(_run, receiveCount);
 
     [Fact]
     public async Task Given_a_batch_of_ten_completed_duplicates_When_redelivered_Then_it_costs_exactly_one_BatchGetItem()

@@ -61,8 +61,7 @@ public sealed class TransactionalBatchDynamoDbTests : IAsyncLifetime, IDisposabl
                 return ValueTask.CompletedTask;
             });
 
-    private SQSEvent Orders(int receiveCount) =>
-        SqsEvents.Of([.. Enumerable.Range(0, 10).Select(i => SqsEvents.Record($"m-{i}-{receiveCount}", SqsEvents.OrderJson($"{_run}-{i}"), receiveCount))]);
+    private SQSEvent Orders(int receiveCount) => SqsEvents.TenOrders(_run, receiveCount);
 
     private async Task<int> ShipmentsAsync()
     {

@@ -38,5 +38,12 @@ public static class SqsEvents
     public static string OrderJson(string orderId, string userId = "u-1", string productId = "p-1", decimal amount = 10m) =>
         System.Text.Json.JsonSerializer.Serialize(new Order(orderId, userId, productId, amount), System.Text.Json.JsonSerializerOptions.Web);
 
+    /// <summary>
+    /// A batch of ten orders <c>{run}-0</c> … <c>{run}-9</c> on its <paramref name="receiveCount"/>-th delivery: each
+    /// delivery has its own message ids (<c>m-{i}-{receiveCount}</c>), as SQS gives a redelivery.
+    /// </summary>
+    public static SQSEvent TenOrders(string run, int receiveCount) =>
+        Of([.. Enumerable.Range(0, 10).Select(i => Record($"m-{i}-{receiveCount}", OrderJson($"{run}-{i}"), receiveCount))]);
+
     public static SQSEvent.SQSMessage OrderRecord(string messageId, string orderId, decimal amount = 10m) => Record(messageId, OrderJson(orderId, amount: amount));
 }
